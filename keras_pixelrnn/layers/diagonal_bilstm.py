@@ -1,0 +1,77 @@
+"""DiagonalBiLSTM: both diagonal directions, the right-to-left one shifted down a row."""
+
+import keras
+from keras import ops
+
+from keras_pixelrnn.layers.diagonal_lstm import DiagonalLSTM
+
+
+@keras.saving.register_keras_serializable(package="keras_pixelrnn")
+class DiagonalBiLSTM(keras.layers.Layer):
+    """Diagonal BiLSTM (paper §3.2).
+
+    A left-to-right :class:`DiagonalLSTM` on the input and a second one on the mirrored input
+    (right to left), mirrored back. The right-to-left map at ``(i, j)`` has seen pixels to the
+    right of ``j`` on row ``i`` -- later pixels -- so it is shifted down by one row before the
+    two maps are added: row ``i`` of the output gets row ``i - 1`` of the right-to-left map
+    (zeros for the first row). Together the two directions see every earlier pixel, from the
+    first layer on: the receptive field has no blind spot.
+
+    Args:
+        units: hidden state size ``h`` of each direction.
+        color_channels: number of colour groups (1 grey, 3 RGB).
+        kernel_initializer: initializer for the kernels.
+        **kwargs: base layer arguments.
+
+    Call arguments:
+        inputs: ``(batch, height, width, features)``.
+
+    Input shape:
+        ``(batch, height, width, features)``.
+
+    Output shape:
+        ``(batch, height, width, units)``.
+
+    Example:
+    >>> DiagonalBiLSTM(16)(np.zeros((2, 5, 7, 32), "float32")).shape
+    (2, 5, 7, 16)
+
+    Reference:
+        van den Oord et al., "Pixel Recurrent Neural Networks", ICML 2016, §3.2.
+    """
+
+    def __init__(self, units, color_channels=1, kernel_initializer="glorot_uniform", **kwargs):
+        super().__init__(**kwargs)
+        self.units = int(units)
+        self.color_channels = int(color_channels)
+        self.kernel_initializer = keras.initializers.get(kernel_initializer)
+        common = dict(units=self.units, color_channels=self.color_channels,
+                      kernel_initializer=self.kernel_initializer, dtype=self.dtype_policy)
+        self.left_to_right = DiagonalLSTM(name="left_to_right", **common)
+        self.right_to_left = DiagonalLSTM(name="right_to_left", **common)
+
+    def build(self, input_shape):
+        self.left_to_right.build(input_shape)
+        self.right_to_left.build(input_shape)
+
+    def call(self, inputs):
+        left_to_right = self.left_to_right(inputs)
+        right_to_left = ops.flip(self.right_to_left(ops.flip(inputs, axis=2)), axis=2)
+        return left_to_right + shift_down(right_to_left)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1]) + (self.units,)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "units": self.units,
+            "color_channels": self.color_channels,
+            "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
+        })
+        return config
+
+
+def shift_down(x):
+    """Moves a ``(B, H, W, F)`` map down one row, filling the first row with zeros."""
+    return ops.pad(x[:, :-1], ((0, 0), (1, 0), (0, 0), (0, 0)))

@@ -1,0 +1,30 @@
+"""Diagonal BiLSTM builder (paper §3.2)."""
+
+from keras_pixelrnn.models.builder import build_pixel_model
+
+
+def diagonal_bilstm(image_shape, num_layers=7, hidden_dim=16, num_levels=256, output_dim=None,
+                    residual=True, skip_connections=True, name=None):
+    """Diagonal BiLSTM PixelRNN: a 7×7 mask-A convolution, ``num_layers`` residual Diagonal
+    BiLSTM blocks, and the output head. Every output sees every earlier sub-pixel, from the
+    first layer on.
+
+    Args:
+        image_shape: ``(H, W, C)``, ``C`` = 1 or 3.
+        num_layers: number of Diagonal BiLSTM layers (residual blocks).
+        hidden_dim: ``h``: LSTM units per direction; blocks carry ``2h`` features.
+        num_levels: values per sub-pixel (256 for 8-bit, 2 for binarized images).
+        output_dim: features of the hidden output layer (default ``2h``).
+        residual: add residual connections.
+        skip_connections: feed every block to the output head.
+        name: model name.
+
+    Returns:
+        A :class:`~keras_pixelrnn.models.PixelModel`.
+
+    Example:
+    >>> model = diagonal_bilstm((28, 28, 1), num_layers=7, hidden_dim=16, num_levels=2)
+    """
+    return build_pixel_model("diagonal_bilstm", image_shape, num_layers, hidden_dim,
+                             num_levels, output_dim=output_dim, residual=residual,
+                             skip_connections=skip_connections, name=name)
