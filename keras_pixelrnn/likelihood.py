@@ -23,11 +23,11 @@ class SubPixelNLL(keras.layers.Layer):
 
 def _nll_model(model):
     """A cached model ``images → (B, H, W, C)`` NLL, compiled once by ``predict_on_batch``."""
-    cached = getattr(model, "_kp_nll_model", None)
+    cached = model.__dict__.get("_kp_nll_model")   # not a tracked attribute: not saved
     if cached is None:
         nll = SubPixelNLL(dtype=model.outputs[0].dtype)([model.inputs[0], model.outputs[0]])
         cached = keras.Model(model.inputs[0], nll)
-        model._kp_nll_model = cached
+        model.__dict__["_kp_nll_model"] = cached
     return cached
 
 

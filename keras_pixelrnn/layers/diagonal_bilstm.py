@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from keras_pixelrnn.layers.diagonal_lstm import DiagonalLSTM
+from keras_pixelrnn.layers.scan import scan
 
 
 @keras.saving.register_keras_serializable(package="keras_pixelrnn")
@@ -58,6 +59,38 @@ class DiagonalBiLSTM(keras.layers.Layer):
         left_to_right = self.left_to_right(inputs)
         right_to_left = ops.flip(self.right_to_left(ops.flip(inputs, axis=2)), axis=2)
         return left_to_right + shift_down(right_to_left)
+
+    def left_to_right_pixel(self, x, h_up, h_left, c_left):
+        """Left-to-right ``(h, c)`` at one position from its input ``x`` ``(batch, features)``
+        and the neighbours' states (zeros outside the image); see ``DiagonalLSTM.cell``."""
+        layer = self.left_to_right
+        gates = layer.input_to_state.call_window(x[:, None, None, :])
+        return layer.cell(gates, h_up, h_left, c_left)
+
+    def right_to_left_row(self, x_row, h_up_row):
+        """Right-to-left hidden states of one whole row, for incremental computation.
+
+        Args:
+            x_row: ``(batch, width, features)`` the layer inputs along the row.
+            h_up_row: ``(batch, width, units)`` the right-to-left hidden states of the row
+                above (zeros for the first row).
+
+        Returns:
+            ``(batch, width, units)``: what ``call`` adds to the row below.
+        """
+        layer = self.right_to_left
+        gates = layer.input_to_state.call_window(x_row[:, :, None, None, :])
+
+        def step(state, column):
+            h_right, c_right = state
+            input_gates, h_up = column
+            return layer.cell(input_gates, h_up, h_right, c_right)
+
+        columns = (ops.flip(ops.transpose(gates, (1, 0, 2)), axis=0),
+                   ops.flip(ops.transpose(h_up_row, (1, 0, 2)), axis=0))
+        zeros = ops.zeros_like(h_up_row[:, 0])
+        hs, _ = scan(step, (zeros, zeros), columns)
+        return ops.transpose(ops.flip(hs, axis=0), (1, 0, 2))
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)

@@ -67,6 +67,15 @@ class OutputHead(keras.layers.Layer):
             x = ops.cast(x, "float32")
         return x
 
+    def pixel_step(self, features):
+        """Logits ``(batch, color_channels, num_levels)`` at one position from the block
+        output(s) there: ``(batch, F)`` or a list of ``num_skips`` of them."""
+        if self.num_skips:
+            features = [f[:, None, None] for f in features]
+        else:
+            features = features[:, None, None]
+        return self(features)[:, 0, 0]
+
     def compute_output_shape(self, input_shape):
         shape = input_shape[0] if self.num_skips else input_shape
         return tuple(shape[:-1]) + (self.color_channels, self.num_levels)

@@ -87,6 +87,94 @@ class ResidualBlock(keras.layers.Layer):
             x = self.expand(self.core(inputs))
         return inputs + x if self.residual else x
 
+    # Incremental computation, for cached sampling. Positions are visited in raster order. A
+    # cache holds the rows the block still needs; `pixel_step` computes the block output at
+    # (i, j) without touching the cache (a pixel is computed once per colour), `commit`
+    # stores the position's final values, and `end_row` rolls the rows. The math is the
+    # layers' own (`call_window`, `pixel_step`, `left_to_right_pixel`, `right_to_left_row`),
+    # so the outputs equal `call`'s.
+
+    def initial_cache(self, batch_size, width):
+        """Zero cache for a batch of ``batch_size`` images ``width`` pixels wide (zeros are
+        the state above the first row and the padding of the convolutions)."""
+        h = self.hidden_dim
+
+        def zeros(*shape):
+            return ops.zeros((batch_size,) + shape, self.compute_dtype)
+
+        if self.kind == "pixel_cnn":
+            p = self.kernel_size // 2
+            return {"rows_above": zeros(p, width + 2 * p, h), "row": zeros(width + 2 * p, h)}
+        if self.kind == "row_lstm":
+            return {"x_row": zeros(width + 1, 2 * h), "h_above": zeros(width, h),
+                    "c_above": zeros(width, h), "gates_above": zeros(width, 4 * h),
+                    "h_row": zeros(width, h), "c_row": zeros(width, h)}
+        return {"x_row": zeros(width, 2 * h), "h_above": zeros(width, h),
+                "h_row": zeros(width + 1, h), "c_row": zeros(width + 1, h),
+                "right_to_left_above": zeros(width, h)}
+
+    def pixel_step(self, cache, x, j):
+        """Block output at ``(i, j)`` from the block input ``x`` ``(batch, 2h)`` there.
+
+        Returns:
+            ``(output, pending)``: the ``(batch, 2h)`` output and the values ``commit`` stores.
+        """
+        if self.kind == "pixel_cnn":
+            p = self.kernel_size // 2
+            v = ops.relu(self.reduce.call_window(ops.relu(x)[:, None, None, :]))
+            columns = j + ops.arange(2 * p + 1)
+            above = ops.take(cache["rows_above"], columns, axis=2)
+            left = ops.take(cache["row"], j + ops.arange(p), axis=1)
+            row = ops.concatenate([left, v[:, None], ops.zeros_like(left)], axis=1)
+            window = ops.concatenate([above, row[:, None], ops.zeros_like(above)], axis=1)
+            y = self.expand.call_window(ops.relu(self.core.call_window(window))[:, None, None])
+            pending = {"row": v}
+        elif self.kind == "row_lstm":
+            left = ops.take(cache["x_row"], j, axis=1)
+            window = ops.stack([left, x, ops.zeros_like(x)], axis=1)[:, None]
+            h, c = self.core.pixel_step(window, ops.take(cache["gates_above"], j, axis=1),
+                                        ops.take(cache["c_above"], j, axis=1))
+            y = self.expand.call_window(h[:, None, None])
+            pending = {"x": x, "h": h, "c": c}
+        else:
+            h, c = self.core.left_to_right_pixel(
+                x, ops.take(cache["h_above"], j, axis=1), ops.take(cache["h_row"], j, axis=1),
+                ops.take(cache["c_row"], j, axis=1))
+            out = h + ops.take(cache["right_to_left_above"], j, axis=1)
+            y = self.expand.call_window(out[:, None, None])
+            pending = {"x": x, "h": h, "c": c}
+        return (x + y if self.residual else y), pending
+
+    def commit(self, cache, pending, j):
+        """Stores the final values of position ``(i, j)`` (after its last colour)."""
+        cache = dict(cache)
+        if self.kind == "pixel_cnn":
+            cache["row"] = _put(cache["row"], j + self.kernel_size // 2, pending["row"])
+        elif self.kind == "row_lstm":
+            cache["x_row"] = _put(cache["x_row"], j + 1, pending["x"])
+            cache["h_row"] = _put(cache["h_row"], j, pending["h"])
+            cache["c_row"] = _put(cache["c_row"], j, pending["c"])
+        else:
+            cache["x_row"] = _put(cache["x_row"], j, pending["x"])
+            cache["h_row"] = _put(cache["h_row"], j + 1, pending["h"])
+            cache["c_row"] = _put(cache["c_row"], j + 1, pending["c"])
+        return cache
+
+    def end_row(self, cache):
+        """Rolls the cache once every position of the current row is committed."""
+        cache = dict(cache)
+        if self.kind == "pixel_cnn":
+            cache["rows_above"] = ops.concatenate(
+                [cache["rows_above"][:, 1:], cache["row"][:, None]], axis=1)
+        elif self.kind == "row_lstm":
+            cache["h_above"], cache["c_above"] = cache["h_row"], cache["c_row"]
+            cache["gates_above"] = self.core.state_to_state(cache["h_row"])
+        else:
+            cache["h_above"] = cache["h_row"][:, 1:]
+            cache["right_to_left_above"] = self.core.right_to_left_row(
+                cache["x_row"], cache["right_to_left_above"])
+        return cache
+
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (2 * self.hidden_dim,)
 
@@ -100,3 +188,9 @@ class ResidualBlock(keras.layers.Layer):
             "residual": self.residual,
         })
         return config
+
+
+def _put(rows, j, value):
+    """``rows`` ``(batch, width, F)`` with column ``j`` replaced by ``value`` ``(batch, F)``."""
+    here = ops.arange(rows.shape[1]) == j
+    return ops.where(here[None, :, None], value[:, None, :], rows)

@@ -86,6 +86,20 @@ class RowLSTM(keras.layers.Layer):
         h_prev, c_prev = state
         return lstm_update(input_gates + self.state_to_state(h_prev), c_prev)
 
+    def pixel_step(self, window, state_gates, c_up):
+        """The state at one position, for incremental (cached) computation.
+
+        Args:
+            window: ``(batch, 1, 3, features)`` layer inputs at ``(i, j - 1 .. j + 1)`` (the
+                right tap is masked out, so its content does not matter).
+            state_gates: ``(batch, 4 * units)``: ``state_to_state(h of row i - 1)[:, j]``.
+            c_up: ``(batch, units)`` cell state at ``(i - 1, j)``.
+
+        Returns:
+            ``(h, c)`` at ``(i, j)``, exactly as ``call`` computes them.
+        """
+        return lstm_update(self.input_to_state.call_window(window) + state_gates, c_up)
+
     def call(self, inputs):
         gates = self.input_to_state(inputs)                        # (B, H, W, 4u)
         rows = ops.transpose(gates, (1, 0, 2, 3))                  # (H, B, W, 4u)

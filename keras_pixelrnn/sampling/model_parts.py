@@ -1,0 +1,25 @@
+"""Finds the pieces of a builder-made model that the cached sampler steps through."""
+
+import keras
+
+from keras_pixelrnn.layers.masked_conv2d import MaskedConv2D
+from keras_pixelrnn.layers.output_head import OutputHead
+from keras_pixelrnn.layers.residual_block import ResidualBlock
+
+
+class ModelParts:
+    """``scale`` → ``input_conv`` (mask A) → ``blocks`` → ``head``, as the builders make them."""
+
+    def __init__(self, model):
+        layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+        kinds = [type(layer) for layer in layers]
+        expected = ([keras.layers.Rescaling, MaskedConv2D]
+                    + [ResidualBlock] * (len(layers) - 3) + [OutputHead])
+        if kinds != expected:
+            raise ValueError(
+                "Cached sampling needs a model made by keras_pixelrnn.models (Rescaling, "
+                f"MaskedConv2D, ResidualBlocks, OutputHead); got layers {[k.__name__ for k in kinds]}. "
+                "Use method='naive' for other models.")
+        self.scale, self.input_conv, *self.blocks, self.head = layers
+        self.image_shape = tuple(model.outputs[0].shape[1:4])
+        self.num_levels = int(model.outputs[0].shape[-1])
