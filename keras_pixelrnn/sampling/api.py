@@ -64,25 +64,19 @@ def complete(model, images, known_mask, seed=None, temperature=1.0, method="cach
     """
     image_shape = tuple(model.outputs[0].shape[1:4])
     num_levels = int(model.outputs[0].shape[-1])
-    known = np.asarray(known_mask)
     array = np.asarray(images)
-    if array.ndim == 3 and image_shape[-1] == 1:
-        array = array[..., None]
+    # Shape first (values where nothing is given may be any placeholder, e.g. -1).
+    shape = check_images(np.zeros(array.shape, "int32"), image_shape, num_levels).shape
+    known = np.asarray(known_mask)
     if known.dtype != bool:
         raise TypeError(f"known_mask must be booleans (True where the pixel is given), got "
                         f"dtype {known.dtype}.")
-    if known.ndim == 3:
-        known = known[..., None]
-    expected = (array.shape[0],) + image_shape if array.ndim == 4 else None
-    if known.ndim != 4 or (expected and known.shape[:3] != expected[:3]) or (
-            known.shape[-1] not in (1, image_shape[-1])):
-        raise ValueError(f"known_mask must have shape (B, H, W) or (B, H, W, C) matching the "
-                         f"images {array.shape}, got {np.asarray(known_mask).shape}.")
-    known = np.broadcast_to(known, known.shape[:3] + (image_shape[-1],))
-    # Unknown values may be anything (e.g. -1 or 255 as a placeholder): only given ones count.
-    given = np.where(known, array, 0) if array.shape[:3] == known.shape[:3] else array
-    given = check_images(given, image_shape, num_levels)
-    return _run(model, given, np.ascontiguousarray(known), seed, temperature, method,
+    if known.shape not in (shape[:3], shape):
+        raise ValueError(f"known_mask must have shape {shape[:3]} (whole pixels) or {shape} "
+                         f"(sub-pixels) to match the images, got {known.shape}.")
+    known = np.ascontiguousarray(np.broadcast_to(known.reshape(shape[:3] + (-1,)), shape))
+    given = check_images(np.where(known, array.reshape(shape), 0), image_shape, num_levels)
+    return _run(model, given, known, seed, temperature, method,
                 batch_size, progress)
 
 
@@ -126,9 +120,11 @@ def _seed(seed):
     if seed is None:
         seed = np.random.randint(0, 2**31 - 1)
     values = np.atleast_1d(np.asarray(seed))
+    if not np.issubdtype(values.dtype, np.integer) or values.size not in (1, 2):
+        raise ValueError(f"seed must be an int or a pair of ints, got {seed!r}.")
     if values.size == 1:
         values = np.array([int(values[0]), 0])
-    if values.shape != (2,) or not np.issubdtype(values.dtype, np.integer):
+    if values.shape != (2,):
         raise ValueError(f"seed must be an int or a pair of ints, got {seed!r}.")
     return tf.constant(values, tf.int64)
 

@@ -83,21 +83,29 @@ class CachedSampler:
         logits = parts.head.pixel_step(features if parts.head.num_skips else x)
         return logits, pendings
 
+    def _pixel(self, rows_above, row, caches, known, seed, temperature, i, j):
+        """Samples the unknown sub-pixels of pixel (i, j), colour by colour, and commits the
+        position's final values to the caches."""
+        _, width, channels = self.parts.image_shape
+        for c in range(channels):
+            logits, pendings = self._column(rows_above, row, caches, j)
+            value = draw(logits[:, c], seed, (i * width + j) * channels + c, temperature)
+            value = tf.where(known[:, i, j, c], row[:, j, c], value)
+            here = tf.logical_and(tf.range(width)[:, None] == j,
+                                  tf.range(channels)[None, :] == c)
+            row = tf.where(here[None], value[:, None, None], row)
+        caches = [block.commit(cache, pending, j)
+                  for block, cache, pending in zip(self.parts.blocks, caches, pendings)]
+        return row, caches
+
     def _row_step(self, state, known, seed, temperature, i):
-        parts = self.parts
-        height, width, channels = parts.image_shape
+        blocks = self.parts.blocks
+        height, width, _ = self.parts.image_shape
         row, caches = state["images"][:, i], state["caches"]
         for j in tf.range(width):
-            for c in range(channels):
-                logits, pendings = self._column(state["rows_above"], row, caches, j)
-                value = draw(logits[:, c], seed, (i * width + j) * channels + c, temperature)
-                value = tf.where(known[:, i, j, c], row[:, j, c], value)
-                here = tf.logical_and(tf.range(width)[:, None] == j,
-                                      tf.range(channels)[None, :] == c)
-                row = tf.where(here[None], value[:, None, None], row)
-            caches = [block.commit(cache, pending, j)
-                      for block, cache, pending in zip(parts.blocks, caches, pendings)]
-        caches = [block.end_row(cache) for block, cache in zip(parts.blocks, caches)]
+            row, caches = self._pixel(state["rows_above"], row, caches, known, seed,
+                                      temperature, i, j)
+        caches = [block.end_row(cache) for block, cache in zip(blocks, caches)]
         rows_above = tf.concat([state["rows_above"][:, 1:], self._scaled_row(row)[:, None]], 1)
         images = tf.where((tf.range(height) == i)[None, :, None, None], row[:, None],
                           state["images"])
