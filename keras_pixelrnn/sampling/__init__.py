@@ -4,6 +4,6 @@ TensorFlow backend only (the loops are ``tf.while_loop`` graphs, also used by th
 export); the per-position layer math they call is the layers' own.
 """
 
-from keras_pixelrnn.sampling.api import METHODS, complete, sample
+from keras_pixelrnn.sampling.api import METHODS, complete, sample, sampler_of
 
-__all__ = ["METHODS", "complete", "sample"]
+__all__ = ["METHODS", "complete", "sample", "sampler_of"]
