@@ -86,7 +86,7 @@ class MaskedConv2D(keras.layers.Layer):
         outputs = ops.conv(inputs, self.masked_kernel(), strides=1, padding="same")
         return self._add_bias(outputs)
 
-    def call_window(self, window):
+    def call_window(self, window, features=None):
         """Output at one position from the input window around it.
 
         This is the incremental form of ``call`` used by cached sampling: the same weights,
@@ -95,16 +95,21 @@ class MaskedConv2D(keras.layers.Layer):
         Args:
             window: ``(..., kh, kw, in_features)`` the inputs under the kernel, centred on the
                 output position (zero where the window leaves the image).
+            features: optional ``(start, stop)``: compute only these output features.
 
         Returns:
-            ``(..., filters)``.
+            ``(..., filters)``, or ``(..., stop - start)``.
         """
-        outputs = ops.tensordot(window, self.masked_kernel(), axes=3)
-        return self._add_bias(outputs)
+        kernel = self.masked_kernel()
+        if features is not None:
+            kernel = kernel[..., features[0]:features[1]]
+        outputs = ops.tensordot(window, kernel, axes=3)
+        return self._add_bias(outputs, features)
 
-    def _add_bias(self, outputs):
+    def _add_bias(self, outputs, features=None):
         if self.use_bias:
-            outputs = outputs + ops.cast(self.bias, self.compute_dtype)
+            bias = ops.cast(self.bias, self.compute_dtype)
+            outputs = outputs + (bias if features is None else bias[features[0]:features[1]])
         return outputs
 
     def compute_output_shape(self, input_shape):

@@ -67,14 +67,22 @@ class OutputHead(keras.layers.Layer):
             x = ops.cast(x, "float32")
         return x
 
-    def pixel_step(self, features):
-        """Logits ``(batch, color_channels, num_levels)`` at one position from the block
-        output(s) there: ``(batch, F)`` or a list of ``num_skips`` of them."""
+    def pixel_step(self, features, channel):
+        """Logits ``(batch, num_levels)`` of colour ``channel`` at one position, from the
+        block output(s) there: ``(batch, F)`` or a list of ``num_skips`` of them. Only that
+        colour's slice of the last layer is computed."""
         if self.num_skips:
-            features = [f[:, None, None] for f in features]
+            x = self.skips[0].call_window(features[0][:, None, None])
+            for skip, f in zip(self.skips[1:], features[1:]):
+                x = x + skip.call_window(f[:, None, None])
         else:
-            features = features[:, None, None]
-        return self(features)[:, 0, 0]
+            x = features
+        x = ops.relu(self.hidden.call_window(ops.relu(x)[:, None, None]))
+        levels = (channel * self.num_levels, (channel + 1) * self.num_levels)
+        x = self.logits.call_window(x[:, None, None], features=levels)
+        if self.compute_dtype in ("float16", "bfloat16"):
+            x = ops.cast(x, "float32")
+        return x
 
     def compute_output_shape(self, input_shape):
         shape = input_shape[0] if self.num_skips else input_shape

@@ -68,8 +68,8 @@ class CachedSampler:
         return tf.cast(tf.pad(scaled, [[0, 0], [pw, pw], [0, 0]]),
                        self.parts.input_conv.compute_dtype)
 
-    def _column(self, rows_above, row, caches, j):
-        """Logits (N, C, L) at (i, j) and the blocks' pending values, from the current row."""
+    def _column(self, rows_above, row, caches, j, c):
+        """Logits (N, L) of colour c at (i, j) and the blocks' pending values."""
         parts = self.parts
         columns = j + tf.range(parts.input_conv.kernel_size[1])
         above = tf.gather(rows_above, columns, axis=2)                       # (N, ph, kw, C)
@@ -80,7 +80,7 @@ class CachedSampler:
             x, pending = block.pixel_step(cache, x, j)
             features.append(x)
             pendings.append(pending)
-        logits = parts.head.pixel_step(features if parts.head.num_skips else x)
+        logits = parts.head.pixel_step(features if parts.head.num_skips else x, c)
         return logits, pendings
 
     def _pixel(self, rows_above, row, caches, known, seed, temperature, i, j):
@@ -88,8 +88,8 @@ class CachedSampler:
         position's final values to the caches."""
         _, width, channels = self.parts.image_shape
         for c in range(channels):
-            logits, pendings = self._column(rows_above, row, caches, j)
-            value = draw(logits[:, c], seed, (i * width + j) * channels + c, temperature)
+            logits, pendings = self._column(rows_above, row, caches, j, c)
+            value = draw(logits, seed, (i * width + j) * channels + c, temperature)
             value = tf.where(known[:, i, j, c], row[:, j, c], value)
             here = tf.logical_and(tf.range(width)[:, None] == j,
                                   tf.range(channels)[None, :] == c)

@@ -1,8 +1,9 @@
 """The random draw of one sub-pixel, shared by every sampler so that equal seeds give equal
 images.
 
-Gumbel-max over the logits, with uniform noise from a counter-based integer hash of
-``(seed, sub-pixel index, sample, level)``. The hash is plain integer arithmetic, so XLA-
+Inverse-CDF sampling from the softmax, with one uniform number per image from a
+counter-based integer hash of ``(seed, sub-pixel index, sample)`` (one number per draw, not
+one per level as Gumbel-max would need: with 256 levels the noise dominated a cached step). The hash is plain integer arithmetic, so XLA-
 compiled graphs, plain TensorFlow graphs and every device draw exactly the same numbers
 (``tf.random.stateless_uniform`` does not: XLA and the CPU kernel give different streams).
 """
@@ -39,7 +40,7 @@ def fold_in(seed, data):
 
 
 def uniform(seed, index, shape):
-    """float32 noise in (0, 1) of ``shape`` ``(batch, levels)`` for sub-pixel ``index``."""
+    """float32 noise in (0, 1) of ``shape`` for sub-pixel ``index``."""
     key = _mix(tf.bitwise.bitwise_xor(_key(seed), tf.cast(index, tf.int64)))
     counter = tf.reshape(tf.range(tf.reduce_prod(shape), dtype=tf.int64), shape)
     bits = _mix(_mix(counter * 0x9E3779B9 + key) + key)
@@ -55,6 +56,7 @@ def draw(logits, seed, index, temperature):
         index: the sub-pixel's position in sampling order (raster, then colour).
         temperature: positive scalar; the logits are divided by it.
     """
-    logits = tf.cast(logits, tf.float32)
-    gumbel = -tf.math.log(-tf.math.log(uniform(seed, index, tf.shape(logits))))
-    return tf.argmax(logits / temperature + gumbel, axis=-1, output_type=tf.int32)
+    cdf = tf.cumsum(tf.nn.softmax(tf.cast(logits, tf.float32) / temperature), axis=-1)
+    u = uniform(seed, index, tf.shape(logits)[:1])[:, None] * cdf[:, -1:]
+    value = tf.reduce_sum(tf.cast(cdf <= u, tf.int32), axis=-1)
+    return tf.minimum(value, tf.shape(logits)[-1] - 1)

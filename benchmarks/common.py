@@ -1,0 +1,49 @@
+"""Timing helpers and machine description shared by the benchmark suites."""
+
+import datetime
+import os
+import platform
+import time
+
+import numpy as np
+
+
+def median_time(fn, repeats=3, warmup=1):
+    """Median wall time of ``fn()`` over ``repeats`` runs after ``warmup`` runs (seconds)."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def machine():
+    import keras
+    import tensorflow as tf
+
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu_cores": os.cpu_count(),
+        "processor": platform.processor() or platform.machine(),
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "keras_backend": keras.backend.backend(),
+        "gpus": [d.name for d in tf.config.list_physical_devices("GPU")],
+    }
+
+
+def markdown_table(rows, columns):
+    """``rows``: list of dicts; ``columns``: list of (key, header, format)."""
+    lines = ["| " + " | ".join(h for _, h, _ in columns) + " |",
+             "|" + "|".join("---" for _ in columns) + "|"]
+    for row in rows:
+        cells = []
+        for key, _, fmt in columns:
+            value = row.get(key)
+            cells.append("—" if value is None else (fmt.format(value) if fmt else str(value)))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

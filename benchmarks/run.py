@@ -1,0 +1,89 @@
+"""Runs the benchmark suites and writes benchmarks/RESULTS.md and benchmarks/results.json.
+
+    python -m benchmarks.run                  # everything (about 20-30 minutes on 2 cores)
+    python -m benchmarks.run --suites=training
+    python -m benchmarks.run --quick          # smoke run on tiny models (CI)
+"""
+
+import argparse
+import json
+import os
+import sys
+
+from benchmarks import common
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def render(results, command):
+    m = results["machine"]
+    out = [f"# Benchmark results\n", f"Command: `{command}`  ",
+           f"Machine: {m['cpu_cores']} CPU cores ({m['processor']}), GPUs: {m['gpus'] or 'none'}, "
+           f"Python {m['python']}, TensorFlow {m['tensorflow']}, Keras {m['keras']} "
+           f"({m['keras_backend']} backend)  ", f"Date: {m['date']}\n",
+           "Times are medians of repeated runs measured side by side in one process; compare "
+           "ratios, not absolute times (the machine is shared).\n"]
+    if "training" in results:
+        out += ["## Training step\n", common.markdown_table(results["training"], [
+            ("family", "family", None), ("config", "config", None), ("params", "params", "{:,}"),
+            ("step_s", "step (s)", "{:.3f}"), ("images_per_s", "images/s", "{:.0f}"),
+            ("relative", "× fastest", "{:.1f}")]), ""]
+    if "sampling" in results:
+        s = results["sampling"]
+        out += ["## Sampling (batch of 16 images)\n",
+                "`naive` is scaled from its first row(s) (every naive step is one full forward "
+                "pass); `cached` is measured whole. Forward passes = time / one batched "
+                "forward pass of the same model.\n",
+                common.markdown_table(s["speed"], [
+                    ("config", "config", None), ("family", "family", None),
+                    ("params", "params", "{:,}"), ("forward_s", "forward (s)", "{:.3f}"),
+                    ("cached_s", "cached (s)", "{:.2f}"), ("naive_s", "naive (s)", "{:.1f}"),
+                    ("speedup", "naive / cached", "{:.0f}×"),
+                    ("cached_in_forward_passes", "cached in forward passes", "{:.1f}"),
+                    ("naive_in_forward_passes", "naive in forward passes", "{:.0f}")]), "",
+                "### Growth with image size (3 layers, h=16, binary, grey)\n",
+                common.markdown_table(s["growth"], [
+                    ("size", "size", None), ("family", "family", None),
+                    ("forward_s", "forward (s)", "{:.3f}"), ("cached_s", "cached (s)", "{:.2f}"),
+                    ("naive_s", "naive (s)", "{:.1f}")]), "",
+                "### Check of the naive scaling (8×8: full run vs scaled from 2 rows)\n",
+                common.markdown_table(s["validation"], [
+                    ("family", "family", None), ("naive_full_s", "full (s)", "{:.2f}"),
+                    ("naive_scaled_s", "scaled (s)", "{:.2f}")]), ""]
+        if s.get("tfp"):
+            out += ["### Against `tfp.distributions.PixelCNN(...).sample`\n",
+                    "tfp's gated PixelCNN (num_resnet=1, num_hierarchies=2, num_filters=10, "
+                    "5 logistics) re-runs its network per pixel.\n",
+                    common.markdown_table(s["tfp"], [
+                        ("config", "config", None), ("family", "ours", None),
+                        ("params", "our params", "{:,}"), ("tfp_params", "tfp params", "{:,}"),
+                        ("cached_s", "ours cached (s)", "{:.2f}"), ("tfp_s", "tfp (s)", "{:.1f}"),
+                        ("ratio", "tfp / ours", "{:.0f}×")]), ""]
+    return "\n".join(out)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--suites", default="training,sampling")
+    parser.add_argument("--quick", action="store_true", help="tiny smoke run")
+    parser.add_argument("--out", default=HERE)
+    args = parser.parse_args(argv)
+    results = {"machine": common.machine()}
+    suites = args.suites.split(",")
+    if "training" in suites:
+        from benchmarks import training
+        results["training"] = training.run(quick=args.quick)
+    if "sampling" in suites:
+        from benchmarks import sampling
+        results["sampling"] = sampling.run(quick=args.quick)
+    command = "python -m benchmarks.run " + " ".join(sys.argv[1:] if argv is None else argv)
+    name = "RESULTS_quick" if args.quick else "RESULTS"
+    with open(os.path.join(args.out, name + ".md"), "w") as f:
+        f.write(render(results, command.strip()))
+    with open(os.path.join(args.out, name.lower() + ".json"), "w") as f:
+        json.dump(results, f, indent=1)
+    print(f"wrote {os.path.join(args.out, name + '.md')}")
+
+
+if __name__ == "__main__":
+    main()
