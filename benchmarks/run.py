@@ -24,10 +24,24 @@ def render(results, command):
            "Times are medians of repeated runs measured side by side in one process; compare "
            "ratios, not absolute times (the machine is shared).\n"]
     if "training" in results:
-        out += ["## Training step\n", common.markdown_table(results["training"], [
-            ("family", "family", None), ("config", "config", None), ("params", "params", "{:,}"),
-            ("step_s", "step (s)", "{:.3f}"), ("images_per_s", "images/s", "{:.0f}"),
-            ("relative", "× fastest", "{:.1f}")]), ""]
+        t = results["training"]
+        out += ["## Training throughput (batch 16)\n",
+                f"Machine matmul peak (2048² float32 matmul): {t['peak_gflops_per_s']:.1f} "
+                "GFLOP/s. Model FLOPs are counted analytically (dense kernels, training = 3 × "
+                "forward; see `flops.py`).\n",
+                common.markdown_table(t["rows"], [
+                    ("config", "config", None), ("model", "model", None),
+                    ("params", "params", "{:,}"), ("step_s", "step (s)", "{:.3f}"),
+                    ("images_per_s", "images/s", "{:.0f}"),
+                    ("gflops_per_s", "GFLOP/s", "{:.2f}"),
+                    ("fraction_of_peak", "of peak", "{:.1%}")]), ""]
+    if "memory" in results:
+        out += ["## Peak memory (batch 16)\n",
+                "Growth of the peak resident set size over the process after building the "
+                "model (fresh process per cell; see `memory.py`).\n",
+                common.markdown_table(results["memory"], [
+                    ("preset", "preset", None), ("train_step_mib", "training step (MiB)", "{:.0f}"),
+                    ("sample_mib", "cached sampling (MiB)", "{:.0f}")]), ""]
     if "sampling" in results:
         s = results["sampling"]
         out += ["## Sampling (batch of 16 images)\n",
@@ -64,7 +78,7 @@ def render(results, command):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--suites", default="training,sampling")
+    parser.add_argument("--suites", default="training,sampling,memory")
     parser.add_argument("--quick", action="store_true", help="tiny smoke run")
     parser.add_argument("--out", default=HERE)
     args = parser.parse_args(argv)
@@ -73,6 +87,9 @@ def main(argv=None):
     if "training" in suites:
         from benchmarks import training
         results["training"] = training.run(quick=args.quick)
+    if "memory" in suites:
+        from benchmarks import memory
+        results["memory"] = memory.run(quick=args.quick)
     if "sampling" in suites:
         from benchmarks import sampling
         results["sampling"] = sampling.run(quick=args.quick)

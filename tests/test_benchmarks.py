@@ -21,4 +21,8 @@ def test_quick_benchmark_run_writes_results(tmp_path):
     speed = results["sampling"]["speed"]
     assert {row["family"] for row in speed} == {"pixel_cnn", "row_lstm", "diagonal_bilstm"}
     assert all(row["cached_s"] > 0 and row["naive_s"] > 0 for row in speed)
-    assert "## Training step" in (tmp_path / "RESULTS_quick.md").read_text()
+    assert results["training"]["peak_gflops_per_s"] > 0
+    assert all(0 < row["fraction_of_peak"] for row in results["training"]["rows"])
+    assert results["memory"][0]["train_step_mib"] >= 0   # tiny work may add no new peak
+    text = (tmp_path / "RESULTS_quick.md").read_text()
+    assert "## Training throughput" in text and "## Peak memory" in text
