@@ -1,8 +1,9 @@
 """Peak memory of a training step and of cached sampling, each in a fresh process.
 
-The number is the growth of the process's peak resident set size (``ru_maxrss``) from just
-after the model is built and compiled to the end of the measured work (warm-up included, so
-graph tracing counts too): what the work adds on top of TensorFlow and the weights.
+The number is the process's peak resident set size during the measured work (warm-up
+included, so graph tracing counts too) minus its resident size just before: what the work
+adds on top of TensorFlow and the built model. The peak is reset before the work by writing
+5 to ``/proc/self/clear_refs`` (Linux), so a larger peak while building does not hide it.
 """
 
 import json
@@ -10,20 +11,25 @@ import subprocess
 import sys
 
 CHILD = r"""
-import json, resource, sys
+import json, sys
 import numpy as np, keras
 import keras_pixelrnn as kp
 preset, overrides, task, batch = json.loads(sys.argv[1])
 model = kp.models.from_preset(preset, **overrides)
 model.compile(optimizer="rmsprop")
 x = np.random.default_rng(0).integers(0, model.num_levels, (batch,) + model.image_shape)
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def status(key):
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(key))
+before = status("VmRSS:")
+with open("/proc/self/clear_refs", "w") as f:
+    f.write("5")
 if task == "train_step":
     for _ in range(3):
         model.train_on_batch(x)
 else:
     kp.sampling.sample(model, batch, seed=0)
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+after = status("VmHWM:")
 print(json.dumps({"before_mib": before / 1024, "peak_mib": after / 1024}))
 """
 

@@ -1,6 +1,7 @@
 """Public sampling and completion functions."""
 
 import math
+import sys
 
 import keras
 import numpy as np
@@ -90,7 +91,10 @@ def _run(model, images, known, seed, temperature, method, batch_size, progress):
     seed = _seed(seed)
     height = images.shape[1]
     batches = range(0, len(images), batch_size)
-    bar = keras.utils.Progbar(len(batches) * height, unit_name="row") if progress else None
+    bar = None
+    if progress:   # one line per update where output is not a terminal (logs, notebooks)
+        bar = keras.utils.Progbar(len(batches) * height, unit_name="row",
+                                  verbose=1 if sys.stdout.isatty() else 2)
     sampler = sampler_of(model, method)
     out = []
     for k, start in enumerate(batches):
