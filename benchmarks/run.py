@@ -15,14 +15,17 @@ from benchmarks import common
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def render(results, command):
-    m = results["machine"]
-    out = [f"# Benchmark results\n", f"Command: `{command}`  ",
-           f"Machine: {m['cpu_cores']} CPU cores ({m['processor']}), GPUs: {m['gpus'] or 'none'}, "
-           f"Python {m['python']}, TensorFlow {m['tensorflow']}, Keras {m['keras']} "
-           f"({m['keras_backend']} backend)  ", f"Date: {m['date']}\n",
+def render(results):
+    out = ["# Benchmark results\n",
            "Times are medians of repeated runs measured side by side in one process; compare "
-           "ratios, not absolute times (the machine is shared).\n"]
+           "ratios, not absolute times (the machine is shared).\n", "| suite | command | "
+           "machine | date |", "|---|---|---|---|"]
+    for suite, run in sorted(results["runs"].items()):
+        m = run["machine"]
+        out.append(f"| {suite} | `{run['command']}` | {m['cpu_cores']} CPU cores "
+                   f"({m['processor']}), GPUs: {', '.join(m['gpus']) or 'none'}, TensorFlow "
+                   f"{m['tensorflow']}, Keras {m['keras']} ({m['keras_backend']}) | {m['date']} |")
+    out.append("")
     if "training" in results:
         t = results["training"]
         out += ["## Training throughput (batch 16)\n",
@@ -82,8 +85,18 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="tiny smoke run")
     parser.add_argument("--out", default=HERE)
     args = parser.parse_args(argv)
-    results = {"machine": common.machine()}
+    name = "RESULTS_quick" if args.quick else "RESULTS"
+    json_path = os.path.join(args.out, name.lower() + ".json")
+    results = {"runs": {}}
+    if os.path.exists(json_path):      # a run of some suites keeps the others' results
+        with open(json_path) as f:
+            results = json.load(f)
+        results.setdefault("runs", {})
+    command = "python -m benchmarks.run " + " ".join(sys.argv[1:] if argv is None else argv)
+    machine = common.machine()
     suites = args.suites.split(",")
+    for suite in suites:
+        results["runs"][suite] = {"command": command.strip(), "machine": machine}
     if "training" in suites:
         from benchmarks import training
         results["training"] = training.run(quick=args.quick)
@@ -93,11 +106,9 @@ def main(argv=None):
     if "sampling" in suites:
         from benchmarks import sampling
         results["sampling"] = sampling.run(quick=args.quick)
-    command = "python -m benchmarks.run " + " ".join(sys.argv[1:] if argv is None else argv)
-    name = "RESULTS_quick" if args.quick else "RESULTS"
     with open(os.path.join(args.out, name + ".md"), "w") as f:
-        f.write(render(results, command.strip()))
-    with open(os.path.join(args.out, name.lower() + ".json"), "w") as f:
+        f.write(render(results))
+    with open(json_path, "w") as f:
         json.dump(results, f, indent=1)
     print(f"wrote {os.path.join(args.out, name + '.md')}")
 
