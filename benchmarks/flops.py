@@ -4,7 +4,6 @@ machine's measured matmul rate."""
 import time
 
 import numpy as np
-import tensorflow as tf
 
 from keras_pixelrnn.layers import (DiagonalBiLSTM, MaskedConv2D, OutputHead, ResidualBlock,
                                    RowLSTM)
@@ -54,6 +53,8 @@ def training_flops(model):
 
 def matmul_peak(size=2048, repeats=10):
     """Measured float32 matmul rate of this machine (FLOP/s), median of ``repeats``."""
+    import tensorflow as tf
+
     a = tf.random.normal((size, size))
     b = tf.random.normal((size, size))
     matmul = tf.function(lambda: tf.reduce_sum(tf.matmul(a, b)))

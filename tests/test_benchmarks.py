@@ -26,3 +26,23 @@ def test_quick_benchmark_run_writes_results(tmp_path):
     assert results["memory"][0]["train_step_mib"] >= 0   # tiny work may add no new peak
     text = (tmp_path / "RESULTS_quick.md").read_text()
     assert "## Training throughput" in text and "## Peak memory" in text
+
+
+def test_gpu_benchmark_runs_on_the_jax_backend_without_tensorflow(tmp_path):
+    """The GPU suite must run where only JAX is installed: TensorFlow imports are blocked."""
+    pytest.importorskip("jax")
+    code = ("import sys, runpy\n"
+            "class NoTensorFlow:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name.split('.')[0] in ('tensorflow', 'tf_keras'):\n"
+            "            raise ImportError('TensorFlow is not installed here')\n"
+            "sys.meta_path.insert(0, NoTensorFlow())\n"
+            "sys.argv = ['gpu', '--quick', '--out', %r]\n"
+            "runpy.run_module('benchmarks.gpu', run_name='__main__')\n" % str(tmp_path))
+    env = dict(os.environ, KERAS_BACKEND="jax", JAX_PLATFORMS="cpu")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=600, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = json.loads((tmp_path / "results_gpu.json").read_text())["training"]["rows"]
+    assert [row["preset"] for row in rows] == ["digits_pixel_cnn", "digits_row_lstm",
+                                               "digits_diagonal_bilstm"]
