@@ -83,14 +83,17 @@ class CachedSampler:
         logits = parts.head.pixel_step(features if parts.head.num_skips else x, c)
         return logits, pendings
 
-    def _pixel(self, rows_above, row, caches, known, seed, temperature, i, j):
+    def _pixel(self, rows_above, row, caches, known_row, seed, temperature, i, j):
         """Samples the unknown sub-pixels of pixel (i, j), colour by colour, and commits the
         position's final values to the caches."""
         _, width, channels = self.parts.image_shape
         for c in range(channels):
             logits, pendings = self._column(rows_above, row, caches, j, c)
             value = draw(logits, seed, (i * width + j) * channels + c, temperature)
-            value = tf.where(known[:, i, j, c], row[:, j, c], value)
+            # Indexing with gather: a slice at a tensor position would make XLA compile the
+            # row function again for every row index.
+            given = tf.gather(row, j, axis=1)[:, c]
+            value = tf.where(tf.gather(known_row, j, axis=1)[:, c], given, value)
             here = tf.logical_and(tf.range(width)[:, None] == j,
                                   tf.range(channels)[None, :] == c)
             row = tf.where(here[None], value[:, None, None], row)
@@ -101,9 +104,10 @@ class CachedSampler:
     def _row_step(self, state, known, seed, temperature, i):
         blocks = self.parts.blocks
         height, width, _ = self.parts.image_shape
-        row, caches = state["images"][:, i], state["caches"]
+        row, caches = tf.gather(state["images"], i, axis=1), state["caches"]
+        known_row = tf.gather(known, i, axis=1)
         for j in tf.range(width):
-            row, caches = self._pixel(state["rows_above"], row, caches, known, seed,
+            row, caches = self._pixel(state["rows_above"], row, caches, known_row, seed,
                                       temperature, i, j)
         caches = [block.end_row(cache) for block, cache in zip(blocks, caches)]
         rows_above = tf.concat([state["rows_above"][:, 1:], self._scaled_row(row)[:, None]], 1)
