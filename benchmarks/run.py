@@ -40,8 +40,10 @@ def render(results):
                     ("fraction_of_peak", "of peak", "{:.1%}")]), ""]
     if "memory" in results:
         out += ["## Peak memory (batch 16)\n",
-                "Growth of the peak resident set size over the process after building the "
-                "model (fresh process per cell; see `memory.py`).\n",
+                "Peak resident set size during the work (three training steps, or sampling "
+                "16 images with the cached sampler, warm-up and tracing included) minus the "
+                "resident size just before it, after building the model; a fresh process per "
+                "cell (see `memory.py`).\n",
                 common.markdown_table(results["memory"], [
                     ("preset", "preset", None), ("train_step_mib", "training step (MiB)", "{:.0f}"),
                     ("sample_mib", "cached sampling (MiB)", "{:.0f}")]), ""]
