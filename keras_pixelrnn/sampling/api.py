@@ -82,8 +82,7 @@ def complete(model, images, known_mask, seed=None, temperature=1.0, method="cach
 
 
 def _run(model, images, known, seed, temperature, method, batch_size, progress):
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {sorted(METHODS)}, got {method!r}.")
+    sampler = sampler_of(model, method)
     temperature = float(temperature)
     if not math.isfinite(temperature) or temperature <= 0:
         raise ValueError(f"temperature must be a positive number, got {temperature}.")
@@ -95,7 +94,6 @@ def _run(model, images, known, seed, temperature, method, batch_size, progress):
     if progress:   # one line per update where output is not a terminal (logs, notebooks)
         bar = keras.utils.Progbar(len(batches) * height, unit_name="row",
                                   verbose=1 if sys.stdout.isatty() else 2)
-    sampler = sampler_of(model, method)
     out = []
     for k, start in enumerate(batches):
         args = (tf.constant(images[start:start + batch_size]),
