@@ -31,10 +31,6 @@ Command = collections.namedtuple("Command", ["name", "summary", "run"])
 COMMANDS = {}
 
 
-class CommandError(Exception):
-    """An error of the command line's own (reported without a traceback)."""
-
-
 def command(name, summary):
     """Registers ``run()`` as the subcommand ``name`` (a one-line ``summary`` for --help)."""
 
@@ -161,24 +157,16 @@ def _num_levels(dataset):
     return kd.get_info(dataset).num_levels
 
 
-def _sampling():
-    try:
-        from keras_pixelrnn import sampling
-    except ImportError as err:
-        raise CommandError(f"keras_pixelrnn.sampling is not available ({err}).") from err
-    return sampling
-
-
 @command("sample", "draw images from a trained model into a PNG grid")
 def sample_command():
-    from keras_pixelrnn import figures, training
+    from keras_pixelrnn import figures, sampling, training
 
     workdir = _require_workdir()
     model, config = training.load_model(workdir, FLAGS.checkpoint)
     start = time.perf_counter()
-    images = _sampling().sample(model, FLAGS.num_samples, seed=_seed(),
-                                temperature=FLAGS.temperature, method=FLAGS.method,
-                                progress=True)
+    images = sampling.sample(model, FLAGS.num_samples, seed=_seed(),
+                             temperature=FLAGS.temperature, method=FLAGS.method,
+                             progress=True)
     seconds = time.perf_counter() - start
     out = FLAGS.out or os.path.join(workdir, "samples.png")
     title = (f"{config.preset or config.model} on {config.dataset}: {len(images)} samples "
@@ -203,7 +191,7 @@ def known_mask(shape, occlude):
 @command("complete", "complete occluded test images into a PNG figure")
 def complete_command():
     from keras_pixelrnn import data as kd
-    from keras_pixelrnn import figures, training
+    from keras_pixelrnn import figures, sampling, training
     from keras_pixelrnn.training.config import EVAL_SEED
 
     workdir = _require_workdir()
@@ -221,10 +209,10 @@ def complete_command():
     originals = np.asarray(next(iter(data)), dtype="int32")
     mask = known_mask(originals.shape, FLAGS.occlude)
     start = time.perf_counter()
-    completed = _sampling().complete(model, np.repeat(originals, copies, axis=0),
-                                     np.repeat(mask, copies, axis=0), seed=_seed(),
-                                     temperature=FLAGS.temperature, method=FLAGS.method,
-                                     progress=True)
+    completed = sampling.complete(model, np.repeat(originals, copies, axis=0),
+                                  np.repeat(mask, copies, axis=0), seed=_seed(),
+                                  temperature=FLAGS.temperature, method=FLAGS.method,
+                                  progress=True)
     seconds = time.perf_counter() - start
     completed = completed.reshape((len(originals), copies) + completed.shape[1:])
     out = FLAGS.out or os.path.join(workdir, "completions.png")
@@ -254,7 +242,7 @@ def _user_errors():
     from keras_pixelrnn import data as kd
     from keras_pixelrnn import training
 
-    return (CommandError, ValueError, FileNotFoundError, FileExistsError, NotADirectoryError,
+    return (ValueError, FileNotFoundError, FileExistsError, NotADirectoryError,
             kd.DatasetUnavailableError, training.CheckpointError, training.StrategyError)
 
 

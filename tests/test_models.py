@@ -71,12 +71,13 @@ def test_compile_without_loss_trains_on_nll_and_reports_bits_per_dim(family):
 
 
 @pytest.mark.parametrize("bad,message", [
-    (np.full((2, 5, 6, 3), 8), r"values from 8 to 8"),
+    (np.full((2, 5, 6, 3), 8), r"min 8 and max 8"),
     (np.full((2, 5, 6, 3), -1), r"\[0, 8\)"),
     (np.zeros((2, 5, 6, 1)), "1 colour channels but the model was built for 3"),
     (np.zeros((2, 4, 6, 3)), "4x6 pixels but the model was built for 5x6"),
     (np.zeros((5, 6, 3)), "batch axis"),
-    (np.full((2, 5, 6, 3), 0.5), "integer"),
+    (np.full((2, 5, 6, 3), 0.5), r"\[0, 1\]"),
+    (np.full((2, 5, 6, 3), 2.5), "fractional"),
     (np.array([["a"]]), "dtype"),
 ])
 def test_bad_images_give_clear_errors(bad, message):

@@ -157,7 +157,7 @@ def test_progress_bar_gives_the_same_images(capsys):
     (lambda m: kp.sampling.complete(m, np.zeros((2, 3, 4, 1)), np.zeros((2, 3, 4))),
      "known_mask must be booleans"),
     (lambda m: kp.sampling.complete(m, np.full((2, 3, 4, 1), 9), np.ones((2, 3, 4), bool)),
-     r"values from 9 to 9"),
+     r"min 9 and max 9"),
     (lambda m: kp.sampling.complete(m, np.zeros((2, 3, 5, 1)), np.ones((2, 3, 5), bool)),
      "3x5 pixels"),
 ])

@@ -5,6 +5,7 @@ import dataclasses
 import numpy as np
 import tensorflow as tf
 
+from keras_pixelrnn import validation
 from keras_pixelrnn.data import binarization
 from keras_pixelrnn.data import pipeline
 from keras_pixelrnn.data.info import DatasetInfo
@@ -20,58 +21,26 @@ def _as_image_array(images, num_levels):
             f"images must have shape (N, H, W) or (N, H, W, C), got shape "
             f"{x.shape}. For a single image add a batch axis: images[None]."
         )
-    if x.shape[0] == 0 or 0 in x.shape[1:]:
-        raise ValueError(f"images is empty (shape {x.shape}).")
-    kind = x.dtype.kind
-    if kind == "b":
-        x = x.astype(np.uint8)
+    if x.dtype == bool:
         num_levels = 2 if num_levels is None else num_levels
-    elif kind == "f":
-        if not np.all(np.isfinite(x)):
-            raise ValueError("images contains NaN or infinite values.")
-        low, high = float(x.min()), float(x.max())
-        if not np.all(x == np.round(x)):
-            if low >= 0.0 and high <= 1.0:
-                raise ValueError(
-                    f"images are floats in [0, 1] (min {low:g}, max {high:g}) "
-                    "but pixel values must be integer levels. For 8-bit data "
-                    "convert with (x * 255).round().astype('uint8'); to "
-                    "binarize, use keras_pixelrnn.data.binarize or "
-                    "binarize='fixed'."
-                )
-            raise ValueError(
-                f"images must hold integer pixel values, but the {x.dtype} "
-                f"array has fractional values (min {low:g}, max {high:g}); "
-                "quantize it first, e.g. np.round(x).astype('uint8')."
-            )
-    elif kind not in "iu":
-        raise ValueError(
-            f"images must be an integer (or integer-valued float) array, got "
-            f"dtype {x.dtype}."
-        )
-    low, high = x.min(), x.max()
+    x = validation.check_integer_pixels(x)
     if num_levels is None:
-        if x.dtype == np.uint8:
-            num_levels = 256
-        else:
+        if x.dtype != np.uint8:
+            hint = ""
+            if x.size and x.dtype.kind in "iu" and x.min() >= 0:
+                hint = (f", or num_levels={int(x.max()) + 1} if the values are the levels "
+                        f"0..{int(x.max())}")
             raise ValueError(
-                f"num_levels is needed for {x.dtype} images (values "
-                f"{low:g}..{high:g}): pass num_levels=256 for 8-bit data, or "
-                f"num_levels={int(high) + 1} if the values are the levels "
-                f"0..{int(high)}."
+                f"num_levels is needed for {x.dtype} images: pass num_levels=256 for 8-bit "
+                f"data{hint}."
             )
+        num_levels = 256
     if isinstance(num_levels, bool) or not isinstance(num_levels, (int, np.integer)) \
             or not 2 <= num_levels <= 256:
         raise ValueError(
             f"num_levels must be an int in [2, 256], got {num_levels!r}."
         )
-    if low < 0 or high >= num_levels:
-        raise ValueError(
-            f"pixel values must lie in [0, {num_levels}) for num_levels="
-            f"{num_levels}, but images have min {low:g} and max {high:g}. "
-            f"Pass num_levels={max(int(high) + 1, 2)} if that many levels is "
-            "right, or rescale the images into range."
-        )
+    x = validation.check_pixel_range(x, num_levels)
     return x.astype(np.uint8), int(num_levels)
 
 
