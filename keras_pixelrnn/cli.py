@@ -47,7 +47,7 @@ FLAGS = flags.FLAGS
 flags.DEFINE_string("workdir", None, "Folder of the run: config, checkpoints, logs, metrics.")
 flags.DEFINE_string("dataset", None, "Dataset name (train: default the preset's or 'digits'; "
                     "evaluate/complete: default the run's).")
-flags.DEFINE_string("data_dir", None, "tfds data directory holding prepared tfds datasets.")
+flags.DEFINE_string("data_dir", None, "tfds data directory holding prepared tfds datasets (mnist_5k: the folder of mnist_train_5k.npz).")
 flags.DEFINE_string("split", None, "Split to evaluate / take images from (default: 'test', or "
                     "'validation' when the dataset has no test split).")
 flags.DEFINE_string("checkpoint", "last", "Model to load: 'last', 'best' or a .keras file.")

@@ -136,7 +136,7 @@ def test_a_killed_run_resumes_at_the_next_epoch(tmp_path):
 def test_unknown_dataset_lists_the_valid_ones(capsys, tmp_path):
     status, out, err = run_here(capsys, "train", f"--workdir={tmp_path}", "--dataset=mnits")
     assert status == 1
-    assert "Error: Unknown dataset 'mnits'. Valid names are: 'digits', 'mnist'" in err
+    assert "Error: Unknown dataset 'mnits'. Valid names are: 'digits', 'mnist_5k'" in err
     assert "Traceback" not in err
 
 

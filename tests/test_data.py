@@ -19,7 +19,7 @@ import tensorflow_datasets as tfds
 
 from keras_pixelrnn import data as kd
 
-TFDS_NAMES = [name for name in kd.DATASETS if name != "digits"]
+TFDS_NAMES = [name for name in kd.DATASETS if kd.info.is_tfds(name)]
 
 
 def _fake_imagenet(num_examples):
@@ -56,11 +56,14 @@ def _sorted_rows(images):
 
 
 def test_dataset_names_and_static_info():
-    assert kd.DATASETS == ("digits", "mnist", "binarized_mnist", "cifar10",
+    assert kd.DATASETS == ("digits", "mnist_5k", "binarized_mnist_5k", "mnist",
+                           "binarized_mnist", "cifar10",
                            "downsampled_imagenet/32x32",
                            "downsampled_imagenet/64x64")
     expected = {
         "digits": ((8, 8, 1), 17),
+        "mnist_5k": ((28, 28, 1), 256),
+        "binarized_mnist_5k": ((28, 28, 1), 2),
         "mnist": ((28, 28, 1), 256),
         "binarized_mnist": ((28, 28, 1), 2),
         "cifar10": ((32, 32, 3), 256),
@@ -406,3 +409,54 @@ def test_from_directory_errors(tmp_path):
         kd.from_directory(str(tmp_path / "empty"))
     with pytest.raises(ValueError, match="color_mode"):
         kd.from_directory(str(tmp_path / "empty"), color_mode="rgba")
+
+
+# --- mnist_5k: 5,000 MNIST digits from ../shared/data (offline) ---------------------------
+
+_SHARED_5K = pathlib.Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist_train_5k.npz"
+needs_5k = pytest.mark.skipif(not _SHARED_5K.exists(), reason="needs shared/data/mnist_train_5k.npz")
+
+
+@needs_5k
+def test_mnist_5k_split_and_binarization_follow_the_paper_protocol():
+    # The protocol as ../shared/PAPER.md gives it, written out here independently.
+    d = np.load(_SHARED_5K)["images"]
+    rng = np.random.default_rng(0)
+    d = d[rng.permutation(len(d))]
+    xb = (rng.random(d.shape) < d / 255.0).astype("uint8")
+
+    def whole(name, split, **kwargs):
+        return np.concatenate(list(kd.load(name, split=split, batch_size=1000, shuffle=False,
+                                           **kwargs).as_numpy_iterator()))
+
+    np.testing.assert_array_equal(whole("mnist_5k", "train")[..., 0], d[:4500])
+    np.testing.assert_array_equal(whole("mnist_5k", "validation")[..., 0], d[4500:])
+    np.testing.assert_array_equal(whole("binarized_mnist_5k", "validation")[..., 0], xb[4500:])
+    np.testing.assert_array_equal(whole("binarized_mnist_5k", "train")[..., 0], xb[:4500])
+    # Fixed binarization of the 8-bit data is the protocol's draw, whatever the seed.
+    np.testing.assert_array_equal(
+        whole("mnist_5k", "validation", binarize="fixed", seed=7)[..., 0], xb[4500:])
+    assert kd.get_info("binarized_mnist_5k").num_levels == 2
+    assert kd.get_info("mnist_5k").num_examples == {"train": 4500, "validation": 500}
+
+
+@needs_5k
+def test_mnist_5k_dynamic_binarization_redraws_and_is_binary():
+    first, second = (next(iter(kd.load("mnist_5k", split="validation", batch_size=500,
+                                       shuffle=False, binarize="dynamic", seed=s)))
+                     for s in (0, 1))
+    assert set(np.unique(first)) <= {0, 1} and not np.array_equal(first, second)
+
+
+def test_mnist_5k_missing_file_says_where_it_looked(tmp_path, monkeypatch):
+    from keras_pixelrnn.data import mnist_5k
+    monkeypatch.setenv("KERAS_PIXELRNN_DATA_DIR", str(tmp_path / "nowhere"))
+    monkeypatch.setattr(mnist_5k, "_candidates",
+                        lambda data_dir: [str(tmp_path / "a" / mnist_5k.FILE_NAME)])
+    with pytest.raises(kd.DatasetUnavailableError, match="mnist_train_5k.npz.*data_dir"):
+        kd.load("mnist_5k", split="train")
+
+
+def test_mnist_5k_rejects_tfds_slicing():
+    with pytest.raises(ValueError, match="slicing"):
+        kd.load("mnist_5k", split="train[:10%]")

@@ -150,7 +150,7 @@ def test_config_defaults_come_from_presets_and_datasets():
 
 
 @pytest.mark.parametrize("settings, message", [
-    (dict(dataset="mnits"), "Valid names are: 'digits', 'mnist'"),
+    (dict(dataset="mnits"), "Valid names are: 'digits', 'mnist_5k'"),
     (dict(model="pixelcnn"), "Valid models are: 'pixel_cnn', 'row_lstm', 'diagonal_bilstm'"),
     (dict(preset="nope"), "Valid presets: binarized_mnist_diagonal_bilstm"),
     (dict(preset="digits_row_lstm", dataset="cifar10"), "has images of shape"),

@@ -41,6 +41,10 @@ class DatasetInfo:
 _INFOS = (
     DatasetInfo("digits", (8, 8, 1), 17, ("train", "test"),
                 {"train": 1500, "test": 297}),
+    DatasetInfo("mnist_5k", (28, 28, 1), 256, ("train", "validation"),
+                {"train": 4500, "validation": 500}),
+    DatasetInfo("binarized_mnist_5k", (28, 28, 1), 2, ("train", "validation"),
+                {"train": 4500, "validation": 500}),
     DatasetInfo("mnist", (28, 28, 1), 256, ("train", "test"),
                 {"train": 60000, "test": 10000}),
     DatasetInfo("binarized_mnist", (28, 28, 1), 2,
@@ -60,6 +64,14 @@ _REGISTRY = {info.name: info for info in _INFOS}
 
 #: Names accepted by `load` and `get_info`.
 DATASETS = tuple(info.name for info in _INFOS)
+
+# Datasets read from arrays (offline), not from tensorflow_datasets.
+_OFFLINE = ("digits", "mnist_5k", "binarized_mnist_5k")
+
+
+def is_tfds(name: str) -> bool:
+    """Whether a named dataset comes from tensorflow_datasets (and takes its split slicing)."""
+    return name not in _OFFLINE
 
 
 def get_info(name: str) -> DatasetInfo:

@@ -4,11 +4,13 @@ import dataclasses
 
 from keras_pixelrnn.data import binarization
 from keras_pixelrnn.data import embedded
+from keras_pixelrnn.data import mnist_5k
 from keras_pixelrnn.data import numpy_source
 from keras_pixelrnn.data import pipeline
 from keras_pixelrnn.data import splits
 from keras_pixelrnn.data import tfds_source
 from keras_pixelrnn.data.info import get_info
+from keras_pixelrnn.data.info import is_tfds as _is_tfds
 
 # Small enough to cache in memory before shuffling.
 _CACHED = ("mnist", "binarized_mnist", "cifar10")
@@ -29,12 +31,15 @@ def load(
 ):
     """Loads a named dataset as batches of integer images (no labels).
 
-    `"digits"` is embedded (scikit-learn, offline); the others come from
+    `"digits"` is embedded (scikit-learn, offline); `"mnist_5k"` and
+    `"binarized_mnist_5k"` read 5,000 MNIST digits from `mnist_train_5k.npz`
+    (offline, see `keras_pixelrnn.data.mnist_5k`); the others come from
     tensorflow_datasets and must be prepared in `data_dir` unless
     `download=True` (which needs internet access).
 
     Args:
-        name: One of `DATASETS`: `"digits"`, `"mnist"`, `"binarized_mnist"`,
+        name: One of `DATASETS`: `"digits"`, `"mnist_5k"`,
+            `"binarized_mnist_5k"`, `"mnist"`, `"binarized_mnist"`,
             `"cifar10"`, `"downsampled_imagenet/32x32"`,
             `"downsampled_imagenet/64x64"`.
         split: Split name (see `get_info(name).splits`). tfds datasets also
@@ -43,7 +48,8 @@ def load(
         shuffle: Whether to shuffle (a new order each epoch, seeded by
             `seed`); `None` shuffles the `"train"` split only.
         data_dir: tfds data directory holding the prepared dataset (default:
-            tfds' default, `$TFDS_DATA_DIR` or `~/tensorflow_datasets`).
+            tfds' default, `$TFDS_DATA_DIR` or `~/tensorflow_datasets`); for
+            the `*mnist_5k` datasets, the folder of `mnist_train_5k.npz`.
         binarize: For grey data with more than two levels: `None` keeps the
             levels; `"fixed"` draws each pixel ~ Bernoulli(value / max) once
             (a function of `seed` and the image's position in the split, not
@@ -74,7 +80,7 @@ def load(
     ((8, 8, 1), 17)
     """
     info = get_info(name)
-    is_tfds = name != "digits"
+    is_tfds = _is_tfds(name)
     splits.check_split(info, split, allow_slicing=is_tfds)
     binarization.check_mode(binarize, info.image_shape, info.num_levels, name)
     if shuffle is None:
@@ -92,10 +98,19 @@ def load(
             images, num_levels=info.num_levels, binarize=binarize,
             cache=name in _CACHED, **options
         )
-    else:
+    elif name == "digits":
         dataset = numpy_source.from_numpy(
             embedded.digits_images(split), num_levels=info.num_levels,
             binarize=binarize, name=name, **options
+        )
+    else:
+        # The fixed binarization of these is the one of their file's protocol.
+        binary = name == "binarized_mnist_5k" or binarize == "fixed"
+        dataset = numpy_source.from_numpy(
+            mnist_5k.images(split, binary=binary, data_dir=data_dir),
+            num_levels=2 if binary else info.num_levels,
+            binarize="dynamic" if binarize == "dynamic" else None, name=name,
+            **options
         )
     if binarize is not None:
         info = dataclasses.replace(info, num_levels=2)

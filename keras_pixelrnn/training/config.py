@@ -14,6 +14,7 @@ import os
 from typing import Optional
 
 from keras_pixelrnn import data as kd
+from keras_pixelrnn.data import info as kd_info
 from keras_pixelrnn.data import splits as data_splits
 from keras_pixelrnn.models import presets as model_presets
 from keras_pixelrnn.training.errors import ConfigMismatchError
@@ -30,6 +31,8 @@ EVAL_SEED = 0
 _SIZE_PREFIX = {
     "digits": "digits",
     "mnist": "binarized_mnist",
+    "mnist_5k": "binarized_mnist",
+    "binarized_mnist_5k": "binarized_mnist",
     "binarized_mnist": "binarized_mnist",
     "cifar10": "cifar10",
     "downsampled_imagenet/32x32": "imagenet32",
@@ -196,7 +199,7 @@ class TrainConfig:
                                     and cfg.eval_split != "validation" else None)
         if cfg.validation_split:
             data_splits.check_split(info, cfg.validation_split,
-                                    allow_slicing=cfg.dataset != "digits")
+                                    allow_slicing=kd_info.is_tfds(cfg.dataset))
         _check_positive_int(cfg, "epochs", "batch_size", "num_layers", "hidden_dim")
         if cfg.output_dim is not None:
             _check_positive_int(cfg, "output_dim")
