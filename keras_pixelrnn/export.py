@@ -162,6 +162,10 @@ class _Servable:
     def __init__(self, model, max_samples, max_batch, batch_size, jit_compile):
         self.sampler = CachedSampler(model, jit_compile=jit_compile)   # checks the model
         parts = self.sampler.parts
+        if parts.condition is not None:
+            raise ValueError(f"Model {model.name!r} is conditional; export supports "
+                             "unconditional models only so far (its signatures would need "
+                             "the condition inputs).")
         self.model = model
         self.image_shape = tuple(int(d) for d in parts.image_shape)
         self.num_levels = int(parts.num_levels)
@@ -255,7 +259,7 @@ class _Servable:
         ``kp.sampling.sample``/``complete`` do."""
         def run(k, start, stop):
             return self.sampler.run(images[start:stop], known[start:stop], fold_in(seed, k),
-                                    temperature)
+                                    temperature, {})
         return self._in_batches(images, run, tf.int32, self.image_shape, with_index=True)
 
     def _in_batches(self, images, fn, dtype, item_shape, with_index=False):

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 
 from keras_pixelrnn.losses import subpixel_nll
-from keras_pixelrnn.validation import check_images
+from keras_pixelrnn import conditioning
 
 
 @keras.saving.register_keras_serializable(package="keras_pixelrnn")
@@ -25,33 +25,45 @@ def _nll_model(model):
     """A cached model ``images → (B, H, W, C)`` NLL, compiled once by ``predict_on_batch``."""
     cached = model.__dict__.get("_kp_nll_model")   # not a tracked attribute: not saved
     if cached is None:
-        nll = SubPixelNLL(dtype=model.outputs[0].dtype)([model.inputs[0], model.outputs[0]])
-        cached = keras.Model(model.inputs[0], nll)
+        images = conditioning.images_input(model)
+        nll = SubPixelNLL(dtype=model.outputs[0].dtype)([images, model.outputs[0]])
+        cached = keras.Model(model.input, nll)
         model.__dict__["_kp_nll_model"] = cached
     return cached
 
 
-def log_prob(model, images, batch_size=32):
+def log_prob(model, images, batch_size=32, class_label=None, condition=None):
     """Log-likelihood of each image, in nats: the sum of its sub-pixels' log-probabilities.
 
     Args:
         model: a model from :mod:`keras_pixelrnn.models`.
         images: ``(B, H, W, C)`` integer pixel values in ``[0, model.num_levels)``.
         batch_size: images per forward pass.
+        class_label, condition: the conditions of a conditional model (see
+            :func:`keras_pixelrnn.conditioning.check_conditions`): ``log p(x | condition)``.
 
     Returns:
         float64 numpy array ``(B,)``.
     """
-    images = check_images(images, model.image_shape, model.num_levels)
+    if hasattr(model, "log_prob"):   # models with their own likelihood (multi-scale)
+        return model.log_prob(images, batch_size=batch_size, class_label=class_label)
+    inputs = conditioning.model_inputs(model, images, class_label, condition)
     nll_model = _nll_model(model)
+    count = len(inputs["images"]) if isinstance(inputs, dict) else len(inputs)
     totals = []
-    for start in range(0, len(images), batch_size):
-        nll = nll_model.predict_on_batch(images[start:start + batch_size])
+    for start in range(0, count, batch_size):
+        nll = nll_model.predict_on_batch(_rows(inputs, start, start + batch_size))
         totals.append(np.asarray(nll, dtype="float64").sum(axis=(1, 2, 3)))
     return -np.concatenate(totals)
 
 
-def bits_per_dim(model, images, batch_size=32):
+def bits_per_dim(model, images, batch_size=32, class_label=None, condition=None):
     """Negative log-likelihood of each image in bits per sub-pixel, ``(B,)``."""
     dims = math.prod(model.image_shape)
-    return -log_prob(model, images, batch_size) / (dims * math.log(2.0))
+    return -log_prob(model, images, batch_size, class_label, condition) / (dims * math.log(2.0))
+
+
+def _rows(inputs, start, end):
+    if isinstance(inputs, dict):
+        return {name: value[start:end] for name, value in inputs.items()}
+    return inputs[start:end]

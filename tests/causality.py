@@ -39,13 +39,16 @@ def _layer_dependencies(layer, height, width, groups, features_per_group, seed):
     return per_group.reshape(n, n).T
 
 
-def model_dependencies(model, seed=0, num_bases=3):
+def model_dependencies(model, seed=0, num_bases=3, conditions=None):
     """``D[out_sub_pixel, in_sub_pixel]``: max |change| of the logits of an output sub-pixel
-    when one input sub-pixel changes to another value (max over ``num_bases`` random images)."""
-    return np.max([_model_dependencies(model, seed + k) for k in range(num_bases)], axis=0)
+    when one input sub-pixel changes to another value (max over ``num_bases`` random images).
+    ``conditions``: a conditional model's fixed condition inputs for one image (each with a
+    batch axis of 1)."""
+    return np.max([_model_dependencies(model, seed + k, conditions)
+                   for k in range(num_bases)], axis=0)
 
 
-def _model_dependencies(model, seed):
+def _model_dependencies(model, seed, conditions=None):
     height, width, channels = model.image_shape
     levels = model.num_levels
     rng = np.random.default_rng(seed)
@@ -53,8 +56,11 @@ def _model_dependencies(model, seed):
     n = height * width * channels
     batch = np.repeat(base, n + 1, axis=0).reshape(n + 1, n)
     batch[np.arange(1, n + 1), np.arange(n)] = (batch[0] + levels // 2 + 1) % levels
-    batch = batch.reshape(n + 1, height, width, channels)
-    logits = np.asarray(model(batch.astype(model.compute_dtype)), dtype="float64")
+    batch = batch.reshape(n + 1, height, width, channels).astype(model.compute_dtype)
+    if conditions:
+        batch = dict({k: np.repeat(v, n + 1, axis=0) for k, v in conditions.items()},
+                     images=batch)
+    logits = np.asarray(model(batch), dtype="float64")
     change = np.abs(logits[1:] - logits[:1]).max(-1)         # (n_in, H, W, C)
     return change.reshape(n, n).T
 

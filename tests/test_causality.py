@@ -174,3 +174,56 @@ def test_row_lstm_triangle(float64):
     # The seen part of each earlier row widens going up (a triangle).
     widths = upper.sum(axis=1)
     assert np.all(np.diff(widths[::-1]) >= 0) and widths[0] > widths[i - 1]
+
+
+# --------------------------------------------------------------------- conditional models
+
+CONDITIONAL_CASES = [
+    ("pixel_cnn", (6, 6, 1), dict(num_classes=4)),
+    ("row_lstm", (6, 6, 1), dict(condition_shape=(3, 3, 1))),
+    ("diagonal_bilstm", (4, 6, 3), dict(num_classes=3, condition_shape=(2, 3, 3))),
+    ("pixel_cnn", (4, 6, 3), dict(num_classes=3, condition_shape=(2, 2, 3))),
+    ("row_lstm", (4, 4, 3), dict(num_classes=5)),
+    ("diagonal_bilstm", (6, 6, 1), dict(condition_shape=(3, 3, 1))),
+]
+
+
+def _conditions(kwargs, rng, levels=5):
+    out = {}
+    if "num_classes" in kwargs:
+        out["class_label"] = rng.integers(0, kwargs["num_classes"], size=(1,))
+    if "condition_shape" in kwargs:
+        out["condition"] = rng.integers(0, levels, size=(1,) + kwargs["condition_shape"])
+    return out
+
+
+@pytest.mark.parametrize("family,image_shape,kwargs", CONDITIONAL_CASES)
+def test_conditional_model_is_causal_in_the_image(float64, family, image_shape, kwargs):
+    """The condition is added to every layer's input-to-state map; the image part of the
+    receptive field is exactly the unconditional one."""
+    model = build(family, image_shape, 2, **kwargs)
+    conditions = _conditions(kwargs, np.random.default_rng(1))
+    deps = model_dependencies(model, conditions=conditions)
+    assert_causal(deps, strict=True)
+    check_against_reference(deps, rf.model(*image_shape, family, 2))
+
+
+@pytest.mark.parametrize("family,image_shape,kwargs", CONDITIONAL_CASES)
+def test_every_logit_depends_on_the_condition(float64, family, image_shape, kwargs):
+    model = build(family, image_shape, 2, **kwargs)
+    rng = np.random.default_rng(2)
+    images = rng.integers(0, 5, size=(1,) + image_shape).astype("float64")
+    base = _conditions(kwargs, rng)
+    logits = np.asarray(model(dict(base, images=images)))
+    for name in base:
+        changed = dict(base)
+        if name == "class_label":
+            changed[name] = (base[name] + 1) % kwargs["num_classes"]
+        else:   # one low-resolution pixel: it reaches every position of the large image
+            changed[name] = base[name].copy()
+            changed[name][0, 0, 0] = (changed[name][0, 0, 0] + 2) % 5
+        moved = np.abs(np.asarray(model(dict(changed, images=images))) - logits).max(-1)
+        if name == "class_label":
+            assert moved.min() > 1e-9, (name, moved)
+        else:   # the deconvolution network spreads one pixel over its block and neighbours
+            assert moved[0, 0, 0].min() > 1e-9 and (moved > 1e-9).mean() > 0.3, (name, moved)

@@ -26,6 +26,10 @@ class DiagonalBiLSTM(keras.layers.Layer):
 
     Call arguments:
         inputs: ``(batch, height, width, features)``.
+        condition: optional term added to the input-to-state maps (conditional models),
+            broadcastable to ``(batch, height, width, 8 * units)``: the first ``4 * units``
+            features go to the left-to-right direction, the rest to the right-to-left one.
+            It must not depend on the image.
 
     Input shape:
         ``(batch, height, width, features)``.
@@ -55,31 +59,47 @@ class DiagonalBiLSTM(keras.layers.Layer):
         self.left_to_right.build(input_shape)
         self.right_to_left.build(input_shape)
 
-    def call(self, inputs):
-        left_to_right = self.left_to_right(inputs)
-        right_to_left = ops.flip(self.right_to_left(ops.flip(inputs, axis=2)), axis=2)
+    def call(self, inputs, condition=None):
+        forward = backward = None
+        if condition is not None:
+            forward, backward = self._split(condition)
+            if backward.shape[2] != 1:
+                backward = ops.flip(backward, axis=2)
+        left_to_right = self.left_to_right(inputs, condition=forward)
+        right_to_left = ops.flip(self.right_to_left(ops.flip(inputs, axis=2),
+                                                    condition=backward), axis=2)
         return left_to_right + shift_down(right_to_left)
 
-    def left_to_right_pixel(self, x, h_up, h_left, c_left):
+    def _split(self, condition):
+        return condition[..., : 4 * self.units], condition[..., 4 * self.units:]
+
+    def left_to_right_pixel(self, x, h_up, h_left, c_left, condition=None):
         """Left-to-right ``(h, c)`` at one position from its input ``x`` ``(batch, features)``
-        and the neighbours' states (zeros outside the image); see ``DiagonalLSTM.cell``."""
+        and the neighbours' states (zeros outside the image); see ``DiagonalLSTM.cell``.
+        ``condition``: ``(batch, 8 * units)``, the ``condition`` of ``call`` there."""
         layer = self.left_to_right
         gates = layer.input_to_state.call_window(x[:, None, None, :])
+        if condition is not None:
+            gates = gates + self._split(condition)[0]
         return layer.cell(gates, h_up, h_left, c_left)
 
-    def right_to_left_row(self, x_row, h_up_row):
+    def right_to_left_row(self, x_row, h_up_row, condition_row=None):
         """Right-to-left hidden states of one whole row, for incremental computation.
 
         Args:
             x_row: ``(batch, width, features)`` the layer inputs along the row.
             h_up_row: ``(batch, width, units)`` the right-to-left hidden states of the row
                 above (zeros for the first row).
+            condition_row: ``(batch, width, 8 * units)``: the ``condition`` of ``call``
+                along the row.
 
         Returns:
             ``(batch, width, units)``: what ``call`` adds to the row below.
         """
         layer = self.right_to_left
         gates = layer.input_to_state.call_window(x_row[:, :, None, None, :])
+        if condition_row is not None:
+            gates = gates + self._split(condition_row)[1]
 
         def step(state, column):
             h_right, c_right = state

@@ -33,6 +33,8 @@ class DiagonalLSTM(keras.layers.Layer):
 
     Call arguments:
         inputs: ``(batch, height, width, features)``.
+        condition: optional term added to the input-to-state map, broadcastable to
+            ``(batch, height, width, 4 * units)`` (conditional models).
 
     Input shape:
         ``(batch, height, width, features)``.
@@ -81,9 +83,12 @@ class DiagonalLSTM(keras.layers.Layer):
         gates = input_gates + ops.matmul(taps, ops.cast(self.state_kernel, self.compute_dtype))
         return lstm_update(gates, c_left)
 
-    def call(self, inputs):
+    def call(self, inputs, condition=None):
         _, height, width, _ = inputs.shape
-        gates = skew(self.input_to_state(inputs))                 # (B, H, W + H - 1, 4u)
+        gates = self.input_to_state(inputs)
+        if condition is not None:   # a term added to the input-to-state map (conditioning)
+            gates = gates + ops.cast(condition, gates.dtype)
+        gates = skew(gates)                # (B, H, W + H - 1, 4u)
         columns = ops.transpose(gates, (2, 0, 1, 3))              # (W + H - 1, B, H, 4u)
         # valid[k, r]: skewed position (r, k) is the image position (r, k - r).
         shift = np.arange(width + height - 1)[:, None] - np.arange(height)[None, :]

@@ -29,10 +29,17 @@ class ResidualBlock(keras.layers.Layer):
         color_channels: number of colour groups (1 grey, 3 RGB).
         kernel_size: spatial size of the PixelCNN block's masked convolution.
         residual: whether to add the block input to its output.
+        condition_dim: features of the conditioning map of a conditional model (``None``:
+            unconditional). The map goes through an unmasked 1×1 convolution (a ``Dense``
+            over features) and is added to the layer's input-to-state map: the LSTM gates,
+            or the PixelCNN block's masked convolution (Conditional PixelCNN, paper §3.6).
         **kwargs: base layer arguments.
 
     Call arguments:
         inputs: ``(batch, height, width, 2 * hidden_dim)``.
+        condition: ``(batch, height or 1, width or 1, condition_dim)`` conditioning features
+            (required exactly when ``condition_dim`` is set); they must not depend on the
+            image.
 
     Input shape:
         ``(batch, height, width, 2 * hidden_dim)``.
@@ -46,7 +53,7 @@ class ResidualBlock(keras.layers.Layer):
     """
 
     def __init__(self, hidden_dim, kind="pixel_cnn", color_channels=1, kernel_size=3,
-                 residual=True, **kwargs):
+                 residual=True, condition_dim=None, **kwargs):
         super().__init__(**kwargs)
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, got {kind!r}.")
@@ -55,6 +62,7 @@ class ResidualBlock(keras.layers.Layer):
         self.color_channels = int(color_channels)
         self.kernel_size = int(kernel_size)
         self.residual = bool(residual)
+        self.condition_dim = int(condition_dim) if condition_dim else None
         h, c = self.hidden_dim, self.color_channels
         conv = dict(mask_type="B", color_channels=c, dtype=self.dtype_policy)
         if kind == "pixel_cnn":
@@ -66,6 +74,13 @@ class ResidualBlock(keras.layers.Layer):
             self.core = DiagonalBiLSTM(h, color_channels=c, dtype=self.dtype_policy,
                                        name="diagonal_bilstm")
         self.expand = MaskedConv2D(2 * h, 1, name="expand", **conv)
+        # Features of the input-to-state map the condition is added to.
+        self.condition_features = {"pixel_cnn": h, "row_lstm": 4 * h,
+                                   "diagonal_bilstm": 8 * h}[kind]
+        if self.condition_dim:
+            self.condition_proj = keras.layers.Dense(self.condition_features,
+                                                     dtype=self.dtype_policy,
+                                                     name="condition_proj")
 
     def build(self, input_shape):
         if self.residual and input_shape[-1] != 2 * self.hidden_dim:
@@ -78,19 +93,32 @@ class ResidualBlock(keras.layers.Layer):
         else:
             self.core.build(input_shape)
         self.expand.build(inner)
+        if self.condition_dim:
+            self.condition_proj.build((None, self.condition_dim))
 
-    def call(self, inputs):
+    def _projected(self, condition):
+        """The condition's term of the input-to-state map (``None`` if unconditional)."""
+        if (condition is None) != (self.condition_dim is None):
+            raise ValueError(
+                f"Block {self.name!r} was built with condition_dim={self.condition_dim}, but "
+                + ("no condition was passed." if condition is None else
+                   "a condition was passed; build it with condition_dim=FEATURES."))
+        return None if condition is None else self.condition_proj(condition)
+
+    def call(self, inputs, condition=None):
+        bias = self._projected(condition)
         if self.kind == "pixel_cnn":
             x = self.core(ops.relu(self.reduce(ops.relu(inputs))))
-            x = self.expand(ops.relu(x))
+            x = self.expand(ops.relu(x if bias is None else x + bias))
         else:
-            x = self.expand(self.core(inputs))
+            x = self.expand(self.core(inputs, condition=bias))
         return inputs + x if self.residual else x
 
     # Incremental computation, for cached sampling. Positions are visited in raster order. A
     # cache holds the rows the block still needs; `pixel_step` computes the block output at
     # (i, j) without touching the cache (a pixel is computed once per colour), `commit`
-    # stores the position's final values, and `end_row` rolls the rows. The math is the
+    # stores the position's final values, and `end_row` rolls the rows; a conditional block
+    # also gets the row's conditioning features from `start_row`. The math is the
     # layers' own (`call_window`, `pixel_step`, `left_to_right_pixel`, `right_to_left_row`),
     # so the outputs equal `call`'s.
 
@@ -104,14 +132,30 @@ class ResidualBlock(keras.layers.Layer):
 
         if self.kind == "pixel_cnn":
             p = self.kernel_size // 2
-            return {"rows_above": zeros(p, width + 2 * p, h), "row": zeros(width + 2 * p, h)}
-        if self.kind == "row_lstm":
-            return {"x_row": zeros(width + 1, 2 * h), "h_above": zeros(width, h),
-                    "c_above": zeros(width, h), "gates_above": zeros(width, 4 * h),
-                    "h_row": zeros(width, h), "c_row": zeros(width, h)}
-        return {"x_row": zeros(width, 2 * h), "h_above": zeros(width, h),
-                "h_row": zeros(width + 1, h), "c_row": zeros(width + 1, h),
-                "right_to_left_above": zeros(width, h)}
+            cache = {"rows_above": zeros(p, width + 2 * p, h), "row": zeros(width + 2 * p, h)}
+        elif self.kind == "row_lstm":
+            cache = {"x_row": zeros(width + 1, 2 * h), "h_above": zeros(width, h),
+                     "c_above": zeros(width, h), "gates_above": zeros(width, 4 * h),
+                     "h_row": zeros(width, h), "c_row": zeros(width, h)}
+        else:
+            cache = {"x_row": zeros(width, 2 * h), "h_above": zeros(width, h),
+                     "h_row": zeros(width + 1, h), "c_row": zeros(width + 1, h),
+                     "right_to_left_above": zeros(width, h)}
+        if self.condition_dim:
+            cache["condition"] = zeros(width, self.condition_features)
+        return cache
+
+    def start_row(self, cache, condition_row):
+        """Stores the conditioning term of the next row (conditional blocks only).
+
+        Args:
+            condition_row: ``(batch, width or 1, condition_dim)``: row ``i`` of ``call``'s
+                ``condition`` (or its only row when it is ``(batch, 1, ..)``).
+        """
+        cache = dict(cache)
+        bias = self._projected(condition_row)
+        cache["condition"] = ops.broadcast_to(bias, ops.shape(cache["condition"]))
+        return cache
 
     def pixel_step(self, cache, x, j):
         """Block output at ``(i, j)`` from the block input ``x`` ``(batch, 2h)`` there.
@@ -119,6 +163,7 @@ class ResidualBlock(keras.layers.Layer):
         Returns:
             ``(output, pending)``: the ``(batch, 2h)`` output and the values ``commit`` stores.
         """
+        bias = ops.take(cache["condition"], j, axis=1) if self.condition_dim else None
         if self.kind == "pixel_cnn":
             p = self.kernel_size // 2
             v = ops.relu(self.reduce.call_window(ops.relu(x)[:, None, None, :]))
@@ -127,19 +172,21 @@ class ResidualBlock(keras.layers.Layer):
             left = ops.take(cache["row"], j + ops.arange(p), axis=1)
             row = ops.concatenate([left, v[:, None], ops.zeros_like(left)], axis=1)
             window = ops.concatenate([above, row[:, None], ops.zeros_like(above)], axis=1)
-            y = self.expand.call_window(ops.relu(self.core.call_window(window))[:, None, None])
+            core = self.core.call_window(window)
+            core = core if bias is None else core + bias
+            y = self.expand.call_window(ops.relu(core)[:, None, None])
             pending = {"row": v}
         elif self.kind == "row_lstm":
             left = ops.take(cache["x_row"], j, axis=1)
             window = ops.stack([left, x, ops.zeros_like(x)], axis=1)[:, None]
             h, c = self.core.pixel_step(window, ops.take(cache["gates_above"], j, axis=1),
-                                        ops.take(cache["c_above"], j, axis=1))
+                                        ops.take(cache["c_above"], j, axis=1), condition=bias)
             y = self.expand.call_window(h[:, None, None])
             pending = {"x": x, "h": h, "c": c}
         else:
             h, c = self.core.left_to_right_pixel(
                 x, ops.take(cache["h_above"], j, axis=1), ops.take(cache["h_row"], j, axis=1),
-                ops.take(cache["c_row"], j, axis=1))
+                ops.take(cache["c_row"], j, axis=1), condition=bias)
             out = h + ops.take(cache["right_to_left_above"], j, axis=1)
             y = self.expand.call_window(out[:, None, None])
             pending = {"x": x, "h": h, "c": c}
@@ -172,7 +219,7 @@ class ResidualBlock(keras.layers.Layer):
         else:
             cache["h_above"] = cache["h_row"][:, 1:]
             cache["right_to_left_above"] = self.core.right_to_left_row(
-                cache["x_row"], cache["right_to_left_above"])
+                cache["x_row"], cache["right_to_left_above"], cache.get("condition"))
         return cache
 
     def compute_output_shape(self, input_shape):
@@ -186,6 +233,7 @@ class ResidualBlock(keras.layers.Layer):
             "color_channels": self.color_channels,
             "kernel_size": self.kernel_size,
             "residual": self.residual,
+            "condition_dim": self.condition_dim,
         })
         return config
 

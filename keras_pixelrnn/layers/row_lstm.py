@@ -34,6 +34,9 @@ class RowLSTM(keras.layers.Layer):
 
     Call arguments:
         inputs: ``(batch, height, width, features)``.
+        condition: optional term added to the input-to-state map (conditional models):
+            broadcastable to ``(batch, height, width, 4 * units)``, e.g. ``(batch, 1, 1,
+            4 * units)`` for a class embedding. It must not depend on the image.
 
     Input shape:
         ``(batch, height, width, features)``.
@@ -86,7 +89,7 @@ class RowLSTM(keras.layers.Layer):
         h_prev, c_prev = state
         return lstm_update(input_gates + self.state_to_state(h_prev), c_prev)
 
-    def pixel_step(self, window, state_gates, c_up):
+    def pixel_step(self, window, state_gates, c_up, condition=None):
         """The state at one position, for incremental (cached) computation.
 
         Args:
@@ -94,14 +97,18 @@ class RowLSTM(keras.layers.Layer):
                 right tap is masked out, so its content does not matter).
             state_gates: ``(batch, 4 * units)``: ``state_to_state(h of row i - 1)[:, j]``.
             c_up: ``(batch, units)`` cell state at ``(i - 1, j)``.
+            condition: ``(batch, 4 * units)`` the ``condition`` of ``call`` at ``(i, j)``.
 
         Returns:
             ``(h, c)`` at ``(i, j)``, exactly as ``call`` computes them.
         """
-        return lstm_update(self.input_to_state.call_window(window) + state_gates, c_up)
+        gates = self.input_to_state.call_window(window) + state_gates
+        return lstm_update(gates if condition is None else gates + condition, c_up)
 
-    def call(self, inputs):
+    def call(self, inputs, condition=None):
         gates = self.input_to_state(inputs)                        # (B, H, W, 4u)
+        if condition is not None:
+            gates = gates + ops.cast(condition, gates.dtype)
         rows = ops.transpose(gates, (1, 0, 2, 3))                  # (H, B, W, 4u)
         zeros = ops.zeros_like(rows[0, ..., : self.units])
         hs, _ = scan(self.step, (zeros, zeros), rows)

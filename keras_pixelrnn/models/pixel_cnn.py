@@ -4,7 +4,8 @@ from keras_pixelrnn.models.builder import build_pixel_model
 
 
 def pixel_cnn(image_shape, num_layers=7, hidden_dim=16, num_levels=256, output_dim=None,
-              kernel_size=3, residual=True, skip_connections=True, name=None):
+              kernel_size=3, residual=True, skip_connections=True, name=None,
+              num_classes=None, condition_shape=None, condition_dim=None):
     """PixelCNN: a 7×7 mask-A convolution, ``num_layers`` residual blocks of ``k×k`` mask-B
     convolutions, and the output head.
 
@@ -22,6 +23,9 @@ def pixel_cnn(image_shape, num_layers=7, hidden_dim=16, num_levels=256, output_d
         residual: add residual connections.
         skip_connections: feed every block to the output head.
         name: model name.
+        num_classes, condition_shape, condition_dim: a class-conditional and/or
+            low-resolution-image-conditional model (see
+            :func:`~keras_pixelrnn.models.builder.build_pixel_model`).
 
     Returns:
         A :class:`~keras_pixelrnn.models.PixelModel`: ``images (B, H, W, C)`` →
@@ -33,4 +37,6 @@ def pixel_cnn(image_shape, num_layers=7, hidden_dim=16, num_levels=256, output_d
     """
     return build_pixel_model("pixel_cnn", image_shape, num_layers, hidden_dim, num_levels,
                              output_dim=output_dim, kernel_size=kernel_size, residual=residual,
-                             skip_connections=skip_connections, name=name)
+                             skip_connections=skip_connections, name=name,
+                             num_classes=num_classes, condition_shape=condition_shape,
+                             condition_dim=condition_dim)

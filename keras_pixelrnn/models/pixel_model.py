@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 
+from keras_pixelrnn import conditioning
 from keras_pixelrnn.losses import PixelNLL
 from keras_pixelrnn.metrics import BitsPerDim, NatsPerImage
 from keras_pixelrnn.validation import check_images
@@ -17,6 +18,9 @@ class PixelModel(keras.Model):
     uses the inputs as targets, and ``compile`` with no loss uses :class:`PixelNLL` (mean
     nats per sub-pixel) and reports ``bits_per_dim`` and ``nats_per_image``. Numpy inputs
     to ``fit``/``evaluate``/``predict`` are checked for shape and pixel range first.
+
+    Conditional models take a dict ``{"images", "class_label", "condition"}`` (see
+    :func:`~keras_pixelrnn.models.builder.build_pixel_model`); their targets are the images.
     """
 
     @property
@@ -41,14 +45,25 @@ class PixelModel(keras.Model):
             self.optimizer.build(self.trainable_variables)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        return super().compute_loss(x=x, y=x if y is None else y, y_pred=y_pred,
+        return super().compute_loss(x=x, y=_targets(x, y), y_pred=y_pred,
                                     sample_weight=sample_weight, training=training)
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
-        return super().compute_metrics(x, x if y is None else y, y_pred, sample_weight)
+        return super().compute_metrics(x, _targets(x, y), y_pred, sample_weight)
 
     def _checked(self, x):
+        if isinstance(x, dict) and all(isinstance(v, (np.ndarray, list, int, np.integer))
+                                       for v in x.values()):
+            unknown = sorted(set(x) - {"images", *conditioning.NAMES})
+            if unknown or "images" not in x:
+                raise ValueError(f"x must be a dict with 'images' and the conditions "
+                                 f"{sorted(conditioning.condition_spec(self))}, got keys "
+                                 f"{sorted(x)}.")
+            return conditioning.model_inputs(self, x["images"], x.get("class_label"),
+                                             x.get("condition"))
         if isinstance(x, (np.ndarray, list)):
+            if conditioning.condition_spec(self):
+                conditioning.check_conditions(self, len(x))   # says what is missing
             return check_images(x, self.image_shape, self.num_levels, name="x")
         return x
 
@@ -60,3 +75,11 @@ class PixelModel(keras.Model):
 
     def predict(self, x, *args, **kwargs):
         return super().predict(self._checked(x), *args, **kwargs)
+
+
+def _targets(x, y):
+    """The images a loss or metric compares the logits with: ``y`` if given, else the
+    (possibly conditional) model's image input."""
+    if y is not None:
+        return y
+    return x["images"] if isinstance(x, dict) else x

@@ -4,7 +4,8 @@ from keras_pixelrnn.models.builder import build_pixel_model
 
 
 def row_lstm(image_shape, num_layers=7, hidden_dim=16, num_levels=256, output_dim=None,
-             residual=True, skip_connections=True, name=None):
+             residual=True, skip_connections=True, name=None,
+             num_classes=None, condition_shape=None, condition_dim=None):
     """Row LSTM PixelRNN: a 7×7 mask-A convolution, ``num_layers`` residual Row LSTM blocks,
     and the output head. Its receptive field is a triangle above each pixel.
 
@@ -17,6 +18,9 @@ def row_lstm(image_shape, num_layers=7, hidden_dim=16, num_levels=256, output_di
         residual: add residual connections.
         skip_connections: feed every block to the output head.
         name: model name.
+        num_classes, condition_shape, condition_dim: a class-conditional and/or
+            low-resolution-image-conditional model (see
+            :func:`~keras_pixelrnn.models.builder.build_pixel_model`).
 
     Returns:
         A :class:`~keras_pixelrnn.models.PixelModel`.
@@ -26,4 +30,6 @@ def row_lstm(image_shape, num_layers=7, hidden_dim=16, num_levels=256, output_di
     """
     return build_pixel_model("row_lstm", image_shape, num_layers, hidden_dim, num_levels,
                              output_dim=output_dim, residual=residual,
-                             skip_connections=skip_connections, name=name)
+                             skip_connections=skip_connections, name=name,
+                             num_classes=num_classes, condition_shape=condition_shape,
+                             condition_dim=condition_dim)

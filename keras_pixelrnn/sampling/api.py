@@ -7,6 +7,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_pixelrnn import conditioning
 from keras_pixelrnn.sampling import cached, naive
 from keras_pixelrnn.sampling.draw import fold_in
 from keras_pixelrnn.validation import check_images
@@ -15,7 +16,7 @@ METHODS = {"cached": cached.CachedSampler, "naive": naive.NaiveSampler}
 
 
 def sample(model, num_samples, seed=None, temperature=1.0, method="cached", batch_size=64,
-           progress=False):
+           progress=False, class_label=None, condition=None):
     """Draws images from a model, sub-pixel by sub-pixel in raster order, colours R, G, B.
 
     Args:
@@ -30,19 +31,27 @@ def sample(model, num_samples, seed=None, temperature=1.0, method="cached", batc
         batch_size: images sampled together; batch ``k`` uses the seed
             ``fold_in(seed, k)``.
         progress: show a progress bar (rows of every batch).
+        class_label: for a class-conditional model: one int (every sample of that class) or
+            ``num_samples`` ints.
+        condition: for a model conditioned on a low-resolution image: ``(num_samples, h, w,
+            C)`` images (or one ``(h, w, C)`` image for all).
 
     Returns:
         int32 numpy array ``(num_samples, H, W, C)``.
     """
     num_samples = _positive_int(num_samples, "num_samples")
+    if hasattr(model, "sample"):   # models with their own sampler (multi-scale)
+        return model.sample(num_samples, seed=seed, temperature=temperature, method=method,
+                            batch_size=batch_size, progress=progress, class_label=class_label)
     shape = (num_samples,) + tuple(model.outputs[0].shape[1:4])
     images = np.zeros(shape, "int32")
+    conditions = conditioning.check_conditions(model, num_samples, class_label, condition)
     return _run(model, images, np.zeros(shape, bool), seed, temperature, method, batch_size,
-                progress)
+                progress, conditions)
 
 
 def complete(model, images, known_mask, seed=None, temperature=1.0, method="cached",
-             batch_size=64, progress=False):
+             batch_size=64, progress=False, class_label=None, condition=None):
     """Fills in the unknown sub-pixels of ``images`` by sampling, in raster order.
 
     Each unknown sub-pixel is drawn from the model's distribution given every sub-pixel before
@@ -58,11 +67,16 @@ def complete(model, images, known_mask, seed=None, temperature=1.0, method="cach
             ``known_mask`` is False are ignored.
         known_mask: booleans ``(B, H, W)`` (whole pixels) or ``(B, H, W, C)`` (sub-pixels),
             True where the value is given.
-        seed, temperature, method, batch_size, progress: as in :func:`sample`.
+        seed, temperature, method, batch_size, progress, class_label, condition: as in
+            :func:`sample` (one condition per image).
 
     Returns:
         int32 numpy array ``(B, H, W, C)``.
     """
+    if hasattr(model, "complete"):   # models with their own sampler (multi-scale)
+        return model.complete(images, known_mask, seed=seed, temperature=temperature,
+                              method=method, batch_size=batch_size, progress=progress,
+                              class_label=class_label)
     image_shape = tuple(model.outputs[0].shape[1:4])
     num_levels = int(model.outputs[0].shape[-1])
     array = np.asarray(images)
@@ -77,11 +91,13 @@ def complete(model, images, known_mask, seed=None, temperature=1.0, method="cach
                          f"(sub-pixels) to match the images, got {known.shape}.")
     known = np.ascontiguousarray(np.broadcast_to(known.reshape(shape[:3] + (-1,)), shape))
     given = check_images(np.where(known, array.reshape(shape), 0), image_shape, num_levels)
+    conditions = conditioning.check_conditions(model, shape[0], class_label, condition)
     return _run(model, given, known, seed, temperature, method,
-                batch_size, progress)
+                batch_size, progress, conditions)
 
 
-def _run(model, images, known, seed, temperature, method, batch_size, progress):
+def _run(model, images, known, seed, temperature, method, batch_size, progress,
+         conditions=None):
     sampler = sampler_of(model, method)
     temperature = float(temperature)
     if not math.isfinite(temperature) or temperature <= 0:
@@ -98,7 +114,9 @@ def _run(model, images, known, seed, temperature, method, batch_size, progress):
     for k, start in enumerate(batches):
         args = (tf.constant(images[start:start + batch_size]),
                 tf.constant(known[start:start + batch_size]), fold_in(seed, k),
-                tf.constant(temperature, tf.float32))
+                tf.constant(temperature, tf.float32),
+                {name: tf.constant(value[start:start + batch_size])
+                 for name, value in (conditions or {}).items()})
         if bar is None:
             result = sampler(*args)
         else:

@@ -22,8 +22,9 @@ class CachedSampler:
     ``sampler(images, known, seed, temperature)`` returns the images with every sub-pixel
     where ``known`` is False sampled in raster order, colours in order: ``images`` int32
     ``(N, H, W, C)``, ``known`` bool of the same shape, ``seed`` int64 ``[2]``,
-    ``temperature`` float32 scalar. ``sampler.rows(...)`` does the same one row per call
-    and yields after each row, for progress bars.
+    ``temperature`` float32 scalar, and for a conditional model ``conditions``, the dict of
+    its condition inputs (``class_label``, ``condition``). ``sampler.rows(...)`` does the
+    same one row per call and yields after each row, for progress bars.
     """
 
     def __init__(self, model, jit_compile=True):
@@ -33,33 +34,37 @@ class CachedSampler:
         self._row = tf.function(self._row_step, jit_compile=jit_compile,
                                 reduce_retracing=True)
 
-    def __call__(self, images, known, seed, temperature):
-        return self.run(images, known, seed, temperature)
+    def __call__(self, images, known, seed, temperature, conditions=None):
+        return self.run(images, known, seed, temperature, conditions or {})
 
-    def rows(self, images, known, seed, temperature):
+    def rows(self, images, known, seed, temperature, conditions=None):
         """Generator: yields after each finished row; the last value is the images."""
-        state = self._init(images)
+        state = self._init(images, conditions or {})
         for i in range(self.parts.image_shape[0]):
             state = self._row(state, known, seed, temperature, tf.constant(i))
             yield state["images"]
 
-    def _run(self, images, known, seed, temperature):
-        state = self._initial_state(images)
+    def _run(self, images, known, seed, temperature, conditions):
+        state = self._initial_state(images, conditions)
         for i in tf.range(self.parts.image_shape[0]):
             state = self._row_step(state, known, seed, temperature, i)
         return state["images"]
 
-    def _initial_state(self, images):
+    def _initial_state(self, images, conditions):
         parts = self.parts
         _, width, channels = parts.image_shape
         kh, kw = parts.input_conv.kernel_size
         batch = tf.shape(images)[0]
-        return {
+        state = {
             "images": images,
             "rows_above": tf.zeros((batch, kh // 2, width + 2 * (kw // 2), channels),
                                    parts.input_conv.compute_dtype),
             "caches": [block.initial_cache(batch, width) for block in parts.blocks],
         }
+        if parts.condition is not None:
+            # (N, H or 1, W or 1, D): computed once; each block projects one row at a time.
+            state["condition"] = parts.condition(conditions)
+        return state
 
     def _scaled_row(self, row):
         """(N, W, C) int → scaled, zero-padded to (N, W + 2 pw, C), as the full model sees it."""
@@ -106,6 +111,11 @@ class CachedSampler:
         height, width, _ = self.parts.image_shape
         row, caches = tf.gather(state["images"], i, axis=1), state["caches"]
         known_row = tf.gather(known, i, axis=1)
+        if "condition" in state:
+            condition = state["condition"]
+            condition_row = tf.gather(condition, i if condition.shape[1] != 1 else 0, axis=1)
+            caches = [block.start_row(cache, condition_row)
+                      for block, cache in zip(blocks, caches)]
         for j in tf.range(width):
             row, caches = self._pixel(state["rows_above"], row, caches, known_row, seed,
                                       temperature, i, j)
@@ -113,4 +123,4 @@ class CachedSampler:
         rows_above = tf.concat([state["rows_above"][:, 1:], self._scaled_row(row)[:, None]], 1)
         images = tf.where((tf.range(height) == i)[None, :, None, None], row[:, None],
                           state["images"])
-        return {"images": images, "rows_above": rows_above, "caches": caches}
+        return dict(state, images=images, rows_above=rows_above, caches=caches)
