@@ -78,6 +78,12 @@ flags.DEFINE_enum("binarize", None, ["none", "fixed", "dynamic"],
                   "data is then binarized fixed.")
 flags.DEFINE_string("validation_split", None, "Split evaluated after each epoch ('none' for "
                     "none; default: the dataset's validation split, if any).")
+flags.DEFINE_integer("num_classes", None, "train: a class-conditional model on the dataset's "
+                     "labels (digits, mnist_5k: 10).")
+flags.DEFINE_integer("class_label", None, "sample: the class of every sample of a "
+                     "class-conditional model (default: classes in turn, one per grid row).")
+flags.DEFINE_string("multiscale", None, "train: a multi-scale model (paper §3.6) whose small "
+                    "image is HxW (subsampled from the images), e.g. 4x4 for 8x8 digits.")
 flags.DEFINE_enum("strategy", "default", ["default", "mirrored", "multi_worker", "tpu"],
                   "tf.distribute strategy (multi_worker reads TF_CONFIG).")
 flags.DEFINE_string("tpu", None, "TPU name or grpc:// address (strategy=tpu).")
@@ -104,13 +110,22 @@ flags.DEFINE_bool("overwrite", False, "export: replace an existing export.")
 # Flags that map to TrainConfig fields one to one.
 _TRAIN_FIELDS = ("model", "preset", "num_layers", "hidden_dim", "output_dim", "dataset",
                  "batch_size", "epochs", "steps_per_epoch", "learning_rate", "schedule",
-                 "clipnorm", "seed")
+                 "clipnorm", "seed", "num_classes")
 
 
 def _require_workdir():
     if not FLAGS.workdir:
         raise app.UsageError("--workdir is required.")
     return FLAGS.workdir
+
+
+def _size(text, flag):
+    """``"4x4"`` → ``[4, 4]``."""
+    try:
+        height, width = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise app.UsageError(f"{flag} must be HEIGHTxWIDTH, e.g. 4x4; got {text!r}.") from None
+    return [height, width]
 
 
 def _seed():
@@ -131,6 +146,8 @@ def train_command():
         overrides["validation_split"] = None if split.lower() in ("", "none") else split
     if overrides.get("clipnorm") == 0:
         overrides["clipnorm"] = None
+    if FLAGS.multiscale:
+        overrides["model_kwargs"] = {"low_res_size": _size(FLAGS.multiscale, "--multiscale")}
     training.train(workdir, strategy=FLAGS.strategy, tpu=FLAGS.tpu, data_dir=FLAGS.data_dir,
                    **overrides)
 
@@ -163,10 +180,14 @@ def sample_command():
 
     workdir = _require_workdir()
     model, config = training.load_model(workdir, FLAGS.checkpoint)
+    labels = None
+    if config.num_classes:
+        labels = (FLAGS.class_label if FLAGS.class_label is not None else
+                  np.arange(FLAGS.num_samples) * config.num_classes // FLAGS.num_samples)
     start = time.perf_counter()
     images = sampling.sample(model, FLAGS.num_samples, seed=_seed(),
                              temperature=FLAGS.temperature, method=FLAGS.method,
-                             progress=True)
+                             progress=True, class_label=labels)
     seconds = time.perf_counter() - start
     out = FLAGS.out or os.path.join(workdir, "samples.png")
     title = (f"{config.preset or config.model} on {config.dataset}: {len(images)} samples "
@@ -208,11 +229,14 @@ def complete_command():
     kd.check_compatible(info, model.image_shape, model.num_levels)
     originals = np.asarray(next(iter(data)), dtype="int32")
     mask = known_mask(originals.shape, FLAGS.occlude)
+    labels = None
+    if config.num_classes:   # each image completed given its own class
+        labels = np.repeat(kd.labels(dataset, split, FLAGS.data_dir)[:len(originals)], copies)
     start = time.perf_counter()
     completed = sampling.complete(model, np.repeat(originals, copies, axis=0),
                                   np.repeat(mask, copies, axis=0), seed=_seed(),
                                   temperature=FLAGS.temperature, method=FLAGS.method,
-                                  progress=True)
+                                  progress=True, class_label=labels)
     seconds = time.perf_counter() - start
     completed = completed.reshape((len(originals), copies) + completed.shape[1:])
     out = FLAGS.out or os.path.join(workdir, "completions.png")

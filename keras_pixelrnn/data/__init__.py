@@ -22,6 +22,7 @@ from keras_pixelrnn.data.info import DATASETS
 from keras_pixelrnn.data.info import DatasetInfo
 from keras_pixelrnn.data.info import check_compatible
 from keras_pixelrnn.data.info import get_info
+from keras_pixelrnn.data.loader import labels
 from keras_pixelrnn.data.loader import load
 from keras_pixelrnn.data.numpy_source import from_numpy
 
@@ -34,5 +35,6 @@ __all__ = [
     "from_directory",
     "from_numpy",
     "get_info",
+    "labels",
     "load",
 ]

@@ -14,11 +14,24 @@ NUM_TRAIN = 1500
 
 
 @functools.lru_cache(maxsize=1)
-def _all_digits() -> np.ndarray:
+def _all_digits():
     from sklearn.datasets import load_digits  # Imported lazily: slow import.
 
-    images = load_digits().images.astype(np.uint8)[..., np.newaxis]
-    return images[np.random.default_rng(0).permutation(len(images))]
+    digits = load_digits()
+    images = digits.images.astype(np.uint8)[..., np.newaxis]
+    order = np.random.default_rng(0).permutation(len(images))
+    return images[order], digits.target.astype(np.int32)[order]
+
+
+def _split(array, split):
+    if split == "train":
+        return array[:NUM_TRAIN].copy()
+    if split == "test":
+        return array[NUM_TRAIN:].copy()
+    raise ValueError(
+        f"Unknown split {split!r} for dataset 'digits'; valid splits are "
+        "'train', 'test'."
+    )
 
 
 def digits_images(split: str) -> np.ndarray:
@@ -27,12 +40,9 @@ def digits_images(split: str) -> np.ndarray:
     Args:
         split: `"train"` (1,500 images) or `"test"` (297 images).
     """
-    images = _all_digits()
-    if split == "train":
-        return images[:NUM_TRAIN].copy()
-    if split == "test":
-        return images[NUM_TRAIN:].copy()
-    raise ValueError(
-        f"Unknown split {split!r} for dataset 'digits'; valid splits are "
-        "'train', 'test'."
-    )
+    return _split(_all_digits()[0], split)
+
+
+def digits_labels(split: str) -> np.ndarray:
+    """The digit classes `(N,)` int32 (0..9) of a split, in the order of `digits_images`."""
+    return _split(_all_digits()[1], split)

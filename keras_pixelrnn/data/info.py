@@ -21,6 +21,8 @@ class DatasetInfo:
         splits: Names of the splits, e.g. `("train", "test")`.
         num_examples: Dict from split name to number of images, or `None` when
             unknown.
+        num_classes: Number of classes of the images' labels (`kp.data.labels`), or
+            `None` when the dataset has no labels here.
     """
 
     name: str
@@ -30,6 +32,7 @@ class DatasetInfo:
     num_examples: Optional[Dict[str, int]] = dataclasses.field(
         default=None, hash=False
     )
+    num_classes: Optional[int] = None
 
     @property
     def num_dims(self) -> int:
@@ -40,11 +43,11 @@ class DatasetInfo:
 
 _INFOS = (
     DatasetInfo("digits", (8, 8, 1), 17, ("train", "test"),
-                {"train": 1500, "test": 297}),
+                {"train": 1500, "test": 297}, num_classes=10),
     DatasetInfo("mnist_5k", (28, 28, 1), 256, ("train", "validation"),
-                {"train": 4500, "validation": 500}),
+                {"train": 4500, "validation": 500}, num_classes=10),
     DatasetInfo("binarized_mnist_5k", (28, 28, 1), 2, ("train", "validation"),
-                {"train": 4500, "validation": 500}),
+                {"train": 4500, "validation": 500}, num_classes=10),
     DatasetInfo("mnist", (28, 28, 1), 256, ("train", "test"),
                 {"train": 60000, "test": 10000}),
     DatasetInfo("binarized_mnist", (28, 28, 1), 2,

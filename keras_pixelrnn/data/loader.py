@@ -16,6 +16,28 @@ from keras_pixelrnn.data.info import is_tfds as _is_tfds
 _CACHED = ("mnist", "binarized_mnist", "cifar10")
 
 
+def labels(name, split, data_dir=None):
+    """The class labels of a split, in the order `load(name, split, shuffle=False)` yields
+    its images: int32 `(N,)` in `[0, get_info(name).num_classes)`.
+
+    Available for the offline datasets (`"digits"`, `"mnist_5k"`,
+    `"binarized_mnist_5k"`); they train class-conditional models.
+
+    Raises:
+        ValueError: for a dataset without labels here, or an unknown split.
+    """
+    info = get_info(name)
+    splits.check_split(info, split, allow_slicing=False)
+    if name == "digits":
+        return embedded.digits_labels(split)
+    if name in mnist_5k.NAMES:
+        return mnist_5k.labels(split, data_dir=data_dir)
+    raise ValueError(
+        f"Class labels are available for the offline datasets 'digits', 'mnist_5k' and "
+        f"'binarized_mnist_5k', not for {name!r}; train a class-conditional model on one of "
+        "them, or pass your own labels to model.fit as {'images': x, 'class_label': y}.")
+
+
 def load(
     name,
     split="train",

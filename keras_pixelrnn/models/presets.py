@@ -3,6 +3,7 @@
 import copy
 
 from keras_pixelrnn.models.diagonal_bilstm import diagonal_bilstm
+from keras_pixelrnn.models.multiscale import multiscale
 from keras_pixelrnn.models.pixel_cnn import pixel_cnn
 from keras_pixelrnn.models.row_lstm import row_lstm
 

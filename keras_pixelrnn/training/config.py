@@ -58,7 +58,9 @@ class TrainConfig:
             become the defaults.
         num_layers, hidden_dim, output_dim: model sizes (default: the preset's, or those of
             the dataset's preset of this family, e.g. ``digits_row_lstm``).
-        model_kwargs: further builder arguments (``residual``, ``skip_connections``, ...).
+        model_kwargs: further builder arguments (``residual``, ``skip_connections``, ...);
+            ``low_res_size=[h, w]`` trains a multi-scale model (``kp.models.multiscale``)
+            whose small image is ``h × w``.
         dataset: a name from ``kp.data.DATASETS`` (default: the preset's, else ``"digits"``).
         binarize: ``None``, ``"dynamic"`` (a new Bernoulli draw of the training images every
             epoch) or ``"fixed"``; evaluation data is then binarized ``"fixed"``.
@@ -79,6 +81,8 @@ class TrainConfig:
             ``None`` or 0 disables clipping.
         rho: RMSProp's decay of the squared-gradient average.
         seed: seed of the initial weights, the shuffling and the binarization.
+        num_classes: train a class-conditional model on the dataset's labels
+            (``kp.data.labels``); must equal the dataset's number of classes.
     """
 
     model: Optional[str] = None
@@ -100,6 +104,7 @@ class TrainConfig:
     clipnorm: Optional[float] = 1.0
     rho: float = 0.9
     seed: int = 0
+    num_classes: Optional[int] = None
 
     # ------------------------------------------------------------------ derived values
 
@@ -135,9 +140,21 @@ class TrainConfig:
         kwargs.update(image_shape=tuple(info.image_shape), num_levels=int(info.num_levels),
                       num_layers=self.num_layers, hidden_dim=self.hidden_dim,
                       output_dim=self.output_dim)
+        if self.num_classes:
+            kwargs["num_classes"] = int(self.num_classes)
         if self.preset:
             kwargs.setdefault("name", self.preset)
+        if "low_res_size" in kwargs:   # multi-scale: the small image's height and width
+            kwargs["low_res_shape"] = tuple(kwargs.pop("low_res_size")) + info.image_shape[2:]
         return kwargs
+
+    def make_model(self):
+        """A new model of this (resolved) config: the family's builder, or
+        ``kp.models.multiscale`` when ``model_kwargs`` has a ``low_res_size``."""
+        kwargs = self.builder_kwargs()
+        if "low_res_shape" in kwargs:
+            return model_presets.multiscale(family=self.model, **kwargs)
+        return model_presets.BUILDERS[self.model](**kwargs)
 
     # ------------------------------------------------------------------ resolution
 
@@ -208,6 +225,15 @@ class TrainConfig:
         if cfg.schedule not in SCHEDULES:
             raise ValueError(f"Unknown schedule {cfg.schedule!r}. Valid schedules are: "
                              f"{', '.join(repr(s) for s in SCHEDULES)}.")
+        if cfg.num_classes is not None:
+            _check_positive_int(cfg, "num_classes")
+            if info.num_classes != cfg.num_classes:
+                raise ValueError(
+                    f"num_classes={cfg.num_classes} but dataset {cfg.dataset!r} has "
+                    + (f"{info.num_classes} classes; pass num_classes={info.num_classes}."
+                       if info.num_classes else
+                       "no class labels here; class-conditional training needs 'digits' or "
+                       "'mnist_5k' (or model.fit with your own labels)."))
         if cfg.learning_rate is None:
             cfg.learning_rate = _DEFAULT_LEARNING_RATE.get(cfg.dataset, 1e-3)
         if not float(cfg.learning_rate) > 0:

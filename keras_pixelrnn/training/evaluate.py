@@ -10,6 +10,7 @@ import sys
 import keras
 import numpy as np
 
+from keras_pixelrnn import conditioning
 from keras_pixelrnn import data as kd
 from keras_pixelrnn.likelihood import log_prob
 from keras_pixelrnn.training import workdir as wd
@@ -73,6 +74,10 @@ def evaluate(model, dataset=None, split=None, *, checkpoint="last", batch_size=6
     if verbose:  # A live bar on a terminal, one line at the end in a log file.
         bar = keras.utils.Progbar(total, unit_name="image",
                                   verbose=1 if sys.stdout.isatty() else 2)
+    # A class-conditional model is evaluated on log p(x | its label).
+    labels = (kd.labels(dataset, split, data_dir)
+              if "class_label" in conditioning.condition_spec(_conditional_part(model))
+              else None)
     nll_sum, count = 0.0, 0
     for batch in data:
         images = np.asarray(batch)
@@ -80,7 +85,9 @@ def evaluate(model, dataset=None, split=None, *, checkpoint="last", batch_size=6
             images = images[:max(0, int(max_examples) - count)]
             if not len(images):
                 break
-        nll_sum += float(-log_prob(model, images, batch_size=len(images)).sum())
+        label = None if labels is None else labels[count:count + len(images)]
+        nll_sum += float(-log_prob(model, images, batch_size=len(images),
+                                   class_label=label).sum())
         count += len(images)
         if bar is not None:
             bar.update(count)
@@ -110,3 +117,8 @@ def evaluate(model, dataset=None, split=None, *, checkpoint="last", batch_size=6
         saved[key] = result
         wd.write_json(file, saved)
     return result
+
+
+def _conditional_part(model):
+    """The model whose conditions the inputs need (a multi-scale model's small one)."""
+    return model.low_res_model if hasattr(model, "low_res_model") else model

@@ -54,6 +54,9 @@ def training_stream(config, data_dir=None, start_epoch=0):
     info = kd.get_info(config.dataset)
     count = (info.num_examples or {}).get("train")
     steps = config.train_steps_per_epoch()
+    if config.num_classes and (not count or count > IN_MEMORY_LIMIT):
+        raise ValueError(f"Class-conditional training needs an in-memory dataset with labels; "
+                         f"{config.dataset!r} is not one.")
     if not count or count > IN_MEMORY_LIMIT:
         stream = kd.load(config.dataset, split="train", batch_size=config.batch_size,
                          shuffle=True, seed=config.seed + start_epoch,
@@ -64,6 +67,8 @@ def training_stream(config, data_dir=None, start_epoch=0):
     pass_batches = -(-count // batch)
     first_pass, skip = divmod(start_epoch * steps, pass_batches)
     table = tf.constant(images)
+    label_table = (tf.constant(kd.labels(config.dataset, "train", data_dir))
+                   if config.num_classes else None)
     levels = info.num_levels
     dynamic = config.binarize == "dynamic"
 
@@ -76,6 +81,8 @@ def training_stream(config, data_dir=None, start_epoch=0):
             if dynamic:
                 seed = _pass_seed(config.seed, index * pass_batches + step, 2)
                 x = binarization.bernoulli(x, levels, seed)
+            if label_table is not None:
+                return {"images": x, "class_label": tf.gather(label_table, indices)}
             return x
 
         return order.enumerate().map(gather)
@@ -89,6 +96,13 @@ def validation_dataset(config, data_dir=None):
     seed when training data is binarized), or ``None`` without validation."""
     if not config.validation_split:
         return None
-    return kd.load(config.dataset, split=config.validation_split,
-                   batch_size=max(config.batch_size, 64), shuffle=False, seed=EVAL_SEED,
-                   binarize=config.eval_binarize, data_dir=data_dir)
+    batch_size = max(config.batch_size, 64)
+    images = kd.load(config.dataset, split=config.validation_split, batch_size=batch_size,
+                     shuffle=False, seed=EVAL_SEED, binarize=config.eval_binarize,
+                     data_dir=data_dir)
+    if not config.num_classes:
+        return images
+    labels = tf.data.Dataset.from_tensor_slices(
+        kd.labels(config.dataset, config.validation_split, data_dir)).batch(batch_size)
+    return tf.data.Dataset.zip(images, labels).map(
+        lambda x, y: {"images": x, "class_label": y})

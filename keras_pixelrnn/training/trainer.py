@@ -11,7 +11,6 @@ import keras
 import tensorflow as tf
 
 from keras_pixelrnn import figures
-from keras_pixelrnn.models import presets as model_presets
 from keras_pixelrnn.training import callbacks as cb
 from keras_pixelrnn.training import inputs
 from keras_pixelrnn.training import workdir as wd
@@ -75,7 +74,7 @@ def build_model(config, strategy=None):
     strategy = strategy or tf.distribute.get_strategy()
     with strategy.scope():
         keras.utils.set_random_seed(config.seed)
-        model = model_presets.BUILDERS[config.model](**config.builder_kwargs())
+        model = config.make_model()
         model.compile(optimizer=make_optimizer(config, config.train_steps_per_epoch()))
     return model
 

@@ -19,8 +19,7 @@ import zipfile
 
 import keras
 
-from keras_pixelrnn.models import PixelModel
-from keras_pixelrnn.models import presets as model_presets
+from keras_pixelrnn.models import MultiScaleModel, PixelModel
 from keras_pixelrnn.training.config import CONFIG_FILE, TrainConfig
 from keras_pixelrnn.training.errors import CheckpointError
 
@@ -85,7 +84,7 @@ def load_config(workdir):
 
 def expected_model(config):
     """A freshly built (untrained) model of a resolved config, outside any strategy."""
-    return model_presets.BUILDERS[config.model](**config.builder_kwargs())
+    return config.make_model()
 
 
 def check_matches(model, config, source):
@@ -93,8 +92,9 @@ def check_matches(model, config, source):
     reference = expected_model(config)
     got = [tuple(w.shape) for w in model.weights]
     want = [tuple(w.shape) for w in reference.weights]
-    if not isinstance(model, PixelModel) or got != want:
-        detail = (f"a {type(model).__name__}" if not isinstance(model, PixelModel) else
+    if not isinstance(model, (PixelModel, MultiScaleModel)) or got != want:
+        detail = (f"a {type(model).__name__}"
+                  if not isinstance(model, (PixelModel, MultiScaleModel)) else
                   f"a model for images {model.image_shape} with {model.num_levels} levels and "
                   f"{model.count_params()} parameters")
         raise CheckpointError(
