@@ -18,7 +18,7 @@ from keras_pixelrnn.likelihood import bits_per_dim, log_prob  # noqa: E402
 
 __version__ = "0.1.0"
 
-_LAZY_MODULES = ("data", "export", "figures", "sampling", "training")
+_LAZY_MODULES = ("data", "export", "figures", "sampling", "training", "zoo")
 _LAZY_FUNCTIONS = {"train": "training", "evaluate": "training"}
 
 __all__ = ["bits_per_dim", "data", "evaluate", "export", "figures", "layers", "log_prob",

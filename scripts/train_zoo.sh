@@ -14,20 +14,20 @@ train() {  # name, then train flags
 }
 
 queue_a() {
-  train binarized_mnist_5k_diagonal_bilstm --preset=binarized_mnist_diagonal_bilstm \
-    --dataset=mnist_5k --binarize=dynamic --epochs=20 --learning_rate=2e-3
   for family in pixel_cnn row_lstm diagonal_bilstm; do
     train "digits_$family" --preset="digits_$family" --epochs=15
   done
+  train binarized_mnist_5k_diagonal_bilstm --preset=binarized_mnist_diagonal_bilstm \
+    --dataset=mnist_5k --binarize=dynamic --epochs=25 --learning_rate=2e-3
 }
 
 queue_b() {
   train binarized_mnist_5k_pixel_cnn --preset=binarized_mnist_pixel_cnn \
     --dataset=mnist_5k --binarize=dynamic --epochs=30 --learning_rate=2e-3
   train binarized_mnist_5k_row_lstm --preset=binarized_mnist_row_lstm \
-    --dataset=mnist_5k --binarize=dynamic --epochs=20 --learning_rate=2e-3
+    --dataset=mnist_5k --binarize=dynamic --epochs=25 --learning_rate=2e-3
   train mnist_5k_diagonal_bilstm --model=diagonal_bilstm --dataset=mnist_5k \
-    --epochs=10 --learning_rate=2e-3
+    --epochs=12 --learning_rate=2e-3
 }
 
 queue_a & a=$!
