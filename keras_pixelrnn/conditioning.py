@@ -47,11 +47,11 @@ def check_conditions(model, batch, class_label=None, condition=None):
     Args:
         model: a model from :mod:`keras_pixelrnn.models`.
         batch: number of images.
-        class_label: an int (the same class for every image) or ints ``(batch,)`` in
-            ``[0, num_classes)``; required by class-conditional models only.
-        condition: low-resolution images ``(batch, h, w, C)`` (or one image ``(h, w, C)``
-            for every image) in ``[0, num_levels)``; required by image-conditional models
-            only.
+        class_label: an int (the same class for every image; also ``[k]``) or ints
+            ``(batch,)`` in ``[0, num_classes)``; required by class-conditional models only.
+        condition: low-resolution images ``(batch, h, w, C)`` (or one image ``(h, w, C)`` or
+            ``(1, h, w, C)`` for every image) in ``[0, num_levels)``; required by
+            image-conditional models only.
 
     Raises:
         ValueError: for a missing condition, one the model does not take, or one of the
@@ -103,8 +103,8 @@ def _class_labels(value, batch, num_classes):
     if labels.dtype == bool or not (np.issubdtype(labels.dtype, np.integer)
                                     or np.issubdtype(labels.dtype, np.floating)):
         raise ValueError(f"class_label must be integers, got dtype {labels.dtype}.")
-    if labels.ndim == 0:
-        labels = np.full((batch,), labels)
+    if labels.ndim == 0 or labels.shape == (1,):
+        labels = np.full((batch,), labels.reshape(()))
     if labels.shape != (batch,):
         raise ValueError(f"class_label must be one int or {batch} ints (one per image), got "
                          f"shape {labels.shape}.")
@@ -116,8 +116,8 @@ def _class_labels(value, batch, num_classes):
 
 def _low_res(value, batch, shape, num_levels):
     array = check_integer_pixels(np.asarray(value), "condition")
-    if array.shape == tuple(shape):
-        array = np.broadcast_to(array, (batch,) + tuple(shape))
+    if array.shape in (tuple(shape), (1,) + tuple(shape)):   # one image for all
+        array = np.broadcast_to(array.reshape(shape), (batch,) + tuple(shape))
     if array.shape != (batch,) + tuple(shape):
         raise ValueError(f"condition must be low-resolution images of shape ({batch}, "
                          f"{', '.join(map(str, shape))}) (one per image), got shape "

@@ -16,6 +16,19 @@ Signatures (inputs named as below; every input is required):
   ``seed`` int64 ``(2,)`` → ``images`` int32 ``(B, H, W, C)``.
 * ``complete_with_temperature``: the same and ``temperature`` float32 ``()``.
 
+Conditional models take their conditions as further inputs of every signature, one value
+per image or a single value for all (shape ``(1, ...)``):
+
+* class-conditional models (``num_classes=K``): ``class_label`` int32 ``(B,)``, in
+  ``[0, K)``;
+* models conditioned on a low-resolution image (``condition_shape=(h, w, C)``):
+  ``condition`` int32 ``(B, h, w, C)``.
+
+A multi-scale model (``kp.models.multiscale``) takes the full images (and ``class_label``
+when class-conditional): ``log_prob`` is its two-stage likelihood, and ``sample`` /
+``complete`` return ``images`` (the full images) and ``low_res_images`` (the small images
+sampled first, ``images[:, ::fh, ::fw]``), with the seeds of ``kp.sampling.sample``.
+
 ``sample`` and ``complete`` sample at temperature 1. A SignatureDef cannot have an optional
 input that TF Serving honours (its Predict API requires every input of a signature), hence
 the ``*_with_temperature`` twins.
@@ -43,7 +56,9 @@ import tempfile
 
 import tensorflow as tf
 
+from keras_pixelrnn import conditioning
 from keras_pixelrnn.losses import subpixel_nll
+from keras_pixelrnn.models.multiscale import multiscale_nll
 from keras_pixelrnn.sampling.cached import CachedSampler
 from keras_pixelrnn.sampling.draw import fold_in
 
@@ -156,18 +171,45 @@ def _assert(condition, data, name):
     return tf.raw_ops.Assert(condition=condition, data=data, summarize=8, name=name)
 
 
+class _Stage:
+    """One model the servable samples from: the model, its cached sampler and its sizes."""
+
+    def __init__(self, model, jit_compile):
+        self.model = model
+        self.sampler = CachedSampler(model, jit_compile=jit_compile)   # checks the model
+        self.image_shape = tuple(int(d) for d in self.sampler.parts.image_shape)
+        self.spec = conditioning.condition_spec(model)
+
+    def inputs(self, images, conditions):
+        """What the model takes: the images, or the dict with the conditions it uses."""
+        images = tf.cast(images, conditioning.images_input(self.model).dtype)
+        used = {name: conditions[name] for name in self.spec}
+        return dict(images=images, **used) if used else images
+
+
 class _Servable:
-    """The tf.Module saved: signature functions, the model's variables, metadata."""
+    """The tf.Module saved: signature functions, the model's variables, metadata.
+
+    A multi-scale model has two stages (the small image's model, then the full image's model
+    conditioned on it); every other model has one. Conditions the user gives (``class_label``;
+    ``condition``, the low-resolution image of a model conditioned on one) are signature
+    inputs with one value per image, or a single value for all.
+    """
 
     def __init__(self, model, max_samples, max_batch, batch_size, jit_compile):
-        self.sampler = CachedSampler(model, jit_compile=jit_compile)   # checks the model
-        parts = self.sampler.parts
-        if parts.condition is not None:
-            raise ValueError(f"Model {model.name!r} is conditional; export supports "
-                             "unconditional models only so far (its signatures would need "
-                             "the condition inputs).")
+        self.multiscale = hasattr(model, "low_res_model")
+        if self.multiscale:
+            self.stages = [_Stage(model.low_res_model, jit_compile),
+                           _Stage(model.high_res_model, jit_compile)]
+            self.factors = tuple(int(f) for f in model.factors)
+            self.spec = dict(self.stages[0].spec)   # the user gives only the class label
+        else:
+            self.stages = [_Stage(model, jit_compile)]
+            self.spec = dict(self.stages[0].spec)
+        final = self.stages[-1]
+        parts = final.sampler.parts
         self.model = model
-        self.image_shape = tuple(int(d) for d in parts.image_shape)
+        self.image_shape = final.image_shape
         self.num_levels = int(parts.num_levels)
         self.max_samples, self.max_batch, self.batch_size = max_samples, max_batch, batch_size
         height, width, channels = self.image_shape
@@ -179,12 +221,17 @@ class _Servable:
             "num_levels": self.num_levels,
             "num_layers": len(parts.blocks),
             "num_parameters": int(model.count_params()),
+            "num_classes": self.spec.get("class_label"),
+            "condition_shape": (list(self.spec["condition"]) if "condition" in self.spec
+                                else None),
+            "low_res_shape": (list(self.stages[0].image_shape) if self.multiscale else None),
             "max_samples": max_samples,
             "max_batch": max_batch,
             "batch_size": batch_size,
             "jit_compile": bool(jit_compile),
             "images_dtype": "int32",
             "signatures": list(SIGNATURES),
+            "condition_inputs": sorted(self.spec),
             "seed_convention": ("sample(num_samples=n, seed=[a, b]) == kp.sampling.sample("
                                 f"model, n, seed=(a, b), batch_size={batch_size})"),
         }
@@ -194,15 +241,34 @@ class _Servable:
         num_samples = tf.TensorSpec((), tf.int32, name="num_samples")
         seed = tf.TensorSpec((2,), tf.int64, name="seed")
         temperature = tf.TensorSpec((), tf.float32, name="temperature")
+        # Condition inputs, in a fixed order, after the signature's own inputs.
+        extra = []
+        if "class_label" in self.spec:
+            extra.append(tf.TensorSpec((None,), tf.int32, name="class_label"))
+        if "condition" in self.spec:
+            extra.append(tf.TensorSpec((None,) + tuple(self.spec["condition"]), tf.int32,
+                                       name="condition"))
+        names = [spec.name for spec in extra]
+
+        def with_conditions(fn, count):
+            """``fn(*first count args, conditions_dict)`` as a function of positional args."""
+            def signature(*args):
+                return fn(*args[:count], dict(zip(names, args[count:])))
+            return signature
 
         root = tf.Module()
-        root.log_prob = tf.function(self._log_prob, input_signature=[images])
-        root.sample = tf.function(self._sample, input_signature=[num_samples, seed])
+        root.log_prob = tf.function(with_conditions(self._log_prob, 1),
+                                    input_signature=[images] + extra)
+        root.sample = tf.function(with_conditions(self._sample, 2),
+                                  input_signature=[num_samples, seed] + extra)
         root.sample_with_temperature = tf.function(
-            self._sample_with_temperature, input_signature=[num_samples, seed, temperature])
-        root.complete = tf.function(self._complete, input_signature=[images, known, seed])
+            with_conditions(self._sample_with_temperature, 3),
+            input_signature=[num_samples, seed, temperature] + extra)
+        root.complete = tf.function(with_conditions(self._complete, 3),
+                                    input_signature=[images, known, seed] + extra)
         root.complete_with_temperature = tf.function(
-            self._complete_with_temperature, input_signature=[images, known, seed, temperature])
+            with_conditions(self._complete_with_temperature, 4),
+            input_signature=[images, known, seed, temperature] + extra)
         meta = {key: value for key, value in self.metadata_dict.items()
                 if key in ("family", "image_shape", "num_levels", "max_samples", "max_batch",
                            "batch_size")}
@@ -221,51 +287,92 @@ class _Servable:
 
     # -- signatures ----------------------------------------------------------------------
 
-    def _log_prob(self, images):
+    def _log_prob(self, images, conditions):
         images = self._checked_images(images, self.max_batch, "log_prob")
+        conditions = self._checked_conditions(conditions, tf.shape(images)[0])
         height, width, channels = self.image_shape
-        log_prob = self._in_batches(images, self._batch_log_prob, tf.float32, ())
+        log_prob = self._in_batches(dict(images=images, **conditions), self._batch_log_prob,
+                                    tf.float32, ())
         bits = -log_prob / tf.constant(height * width * channels * math.log(2.0), tf.float32)
         return {"log_prob": log_prob, "bits_per_dim": bits}
 
-    def _sample(self, num_samples, seed):
-        return self._sample_with_temperature(num_samples, seed, tf.constant(1.0))
+    def _sample(self, num_samples, seed, conditions):
+        return self._sample_with_temperature(num_samples, seed, tf.constant(1.0), conditions)
 
-    def _sample_with_temperature(self, num_samples, seed, temperature):
+    def _sample_with_temperature(self, num_samples, seed, temperature, conditions):
         num_samples = self._checked_count(num_samples)
         seed, temperature = self._checked_seed(seed), self._checked_temperature(temperature)
+        conditions = self._checked_conditions(conditions, num_samples)
         shape = tf.concat([[num_samples], self.image_shape], 0)
         images = tf.zeros(shape, tf.int32)
-        return {"images": self._draw(images, tf.zeros(shape, tf.bool), seed, temperature)}
+        return self._draw(images, tf.zeros(shape, tf.bool), seed, temperature, conditions)
 
-    def _complete(self, images, known_mask, seed):
-        return self._complete_with_temperature(images, known_mask, seed, tf.constant(1.0))
+    def _complete(self, images, known_mask, seed, conditions):
+        return self._complete_with_temperature(images, known_mask, seed, tf.constant(1.0),
+                                               conditions)
 
-    def _complete_with_temperature(self, images, known_mask, seed, temperature):
+    def _complete_with_temperature(self, images, known_mask, seed, temperature, conditions):
         images, known = self._checked_known(known_mask, images)
         given = self._checked_images(tf.where(known, images, 0), self.max_samples, "complete")
         seed, temperature = self._checked_seed(seed), self._checked_temperature(temperature)
-        return {"images": self._draw(given, known, seed, temperature)}
+        conditions = self._checked_conditions(conditions, tf.shape(given)[0])
+        return self._draw(given, known, seed, temperature, conditions)
 
     # -- computation -----------------------------------------------------------------------
 
-    def _batch_log_prob(self, images):
-        logits = self.model(tf.cast(images, self.model.inputs[0].dtype), training=False)
+    def _batch_log_prob(self, batch):
+        images = batch["images"]
+        if self.multiscale:
+            outputs = self.model(self._multiscale_inputs(batch), training=False)
+            nll = multiscale_nll(images, tf.cast(outputs["low_res"], tf.float32),
+                                 tf.cast(outputs["high_res"], tf.float32), self.factors)
+            return -nll
+        stage = self.stages[0]
+        logits = self.model(stage.inputs(images, batch), training=False)
         nll = subpixel_nll(images, tf.cast(logits, tf.float32))
         return -tf.reduce_sum(nll, axis=[1, 2, 3])
 
-    def _draw(self, images, known, seed, temperature):
+    def _multiscale_inputs(self, batch):
+        images = tf.cast(batch["images"], conditioning.images_input(self.model).dtype)
+        return dict(images=images, class_label=batch["class_label"]) \
+            if "class_label" in self.spec else images
+
+    def _draw(self, images, known, seed, temperature, conditions):
+        """``{"images"}`` sampled where ``known`` is False (multi-scale: the small image
+        first, then the rest of the full one given it; ``"low_res_images"`` too)."""
+        if not self.multiscale:
+            return {"images": self._draw_stage(self.stages[0], images, known, seed,
+                                               temperature, conditions)}
+        # As MultiScaleModel.complete: the two stages' seeds are (a, 2b) and (a, 2b + 1).
+        low_seed = tf.stack([seed[0], 2 * seed[1]])
+        high_seed = tf.stack([seed[0], 2 * seed[1] + 1])
+        fh, fw = self.factors
+        small = self._draw_stage(self.stages[0], images[:, ::fh, ::fw], known[:, ::fh, ::fw],
+                                 low_seed, temperature, conditions)
+        height, width, _ = self.image_shape
+        grid = (tf.range(height) % fh == 0)[:, None] & (tf.range(width) % fw == 0)[None, :]
+        grid = grid[None, :, :, None]
+        spread = tf.repeat(tf.repeat(small, fh, axis=1), fw, axis=2)[:, :height, :width]
+        images = tf.where(grid, spread, images)
+        known = tf.logical_or(known, tf.broadcast_to(grid, tf.shape(known)))
+        large = self._draw_stage(self.stages[1], images, known, high_seed, temperature,
+                                 dict(conditions, condition=small))
+        return {"images": large, "low_res_images": small}
+
+    def _draw_stage(self, stage, images, known, seed, temperature, conditions):
         """Samples batch ``k`` of ``batch_size`` images with ``fold_in(seed, k)``, as
         ``kp.sampling.sample``/``complete`` do."""
-        def run(k, start, stop):
-            return self.sampler.run(images[start:stop], known[start:stop], fold_in(seed, k),
-                                    temperature, {})
-        return self._in_batches(images, run, tf.int32, self.image_shape, with_index=True)
+        def run(k, batch):
+            return stage.sampler.run(batch["images"], batch["known"], fold_in(seed, k),
+                                     temperature, {name: batch[name] for name in stage.spec})
+        return self._in_batches(dict(images=images, known=known, **conditions), run,
+                                tf.int32, stage.image_shape, with_index=True)
 
-    def _in_batches(self, images, fn, dtype, item_shape, with_index=False):
-        """Applies ``fn`` to consecutive batches of ``batch_size`` images in a while loop
-        (memory bounded by one batch) and concatenates the results."""
-        total = tf.shape(images)[0]
+    def _in_batches(self, tensors, fn, dtype, item_shape, with_index=False):
+        """Applies ``fn`` to consecutive batches of ``batch_size`` items of the dict
+        ``tensors`` (all of one batch) in a while loop (memory bounded by one batch) and
+        concatenates the results."""
+        total = tf.shape(tensors["images"])[0]
         size = self.batch_size
         count = (total + size - 1) // size
         results = tf.TensorArray(dtype, size=count, infer_shape=False,
@@ -274,7 +381,8 @@ class _Servable:
         def body(k, results):
             start = k * size
             stop = tf.minimum(start + size, total)
-            out = fn(k, start, stop) if with_index else fn(images[start:stop])
+            batch = {name: value[start:stop] for name, value in tensors.items()}
+            out = fn(k, batch) if with_index else fn(batch)
             return k + 1, results.write(k, out)
 
         _, results = tf.while_loop(lambda k, _: k < count, body, (tf.constant(0), results))
@@ -328,6 +436,40 @@ class _Servable:
                 [f"num_samples must be in [1, {self.max_samples}] (the limit fixed at export), "
                  "got:", count], name="check_num_samples")]):
             return tf.identity(count)
+
+    def _checked_conditions(self, conditions, batch):
+        """The condition inputs, checked and broadcast to ``batch`` (one value for all, or one
+        per image)."""
+        out = {}
+        for name, value in conditions.items():
+            if name == "class_label":
+                num_classes = self.spec[name]
+                value = tf.ensure_shape(value, (None,))
+                rule = (f"class_label must be int32 of shape (batch,) or (1,) (one class for "
+                        f"all), classes in [0, {num_classes})")
+                low_ok = tf.logical_or(tf.size(value) == 0, tf.reduce_min(value) >= 0)
+                high_ok = tf.logical_or(tf.size(value) == 0,
+                                        tf.reduce_max(value) < num_classes)
+                ok = tf.logical_and(low_ok, high_ok)
+            else:
+                shape = tuple(self.spec[name])
+                value = tf.ensure_shape(value, (None,) + shape)
+                rule = (f"condition must be int32 low-resolution images of shape (batch, "
+                        f"{', '.join(map(str, shape))}) or (1, ...), values in "
+                        f"[0, {self.num_levels})")
+                ok = tf.logical_or(tf.size(value) == 0, tf.logical_and(
+                    tf.reduce_min(value) >= 0, tf.reduce_max(value) < self.num_levels))
+            count = tf.shape(value)[0]
+            fits = tf.logical_or(tf.equal(count, 1), tf.equal(count, batch))
+            with tf.control_dependencies([_assert(
+                    tf.logical_and(fits, ok),
+                    [f"{rule}; got", count, "values for a batch of", batch],
+                    name=f"check_{name}")]):
+                value = tf.identity(value)
+            count = tf.shape(value)[0]     # read after the check: never 0 here
+            multiples = tf.concat([[batch // count], tf.ones(tf.rank(value) - 1, tf.int32)], 0)
+            out[name] = tf.tile(value, multiples)
+        return out
 
     def _checked_seed(self, seed):
         return tf.ensure_shape(seed, (2,))

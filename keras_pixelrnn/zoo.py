@@ -331,9 +331,13 @@ def _saved_copy(model):
 
 
 def default_name(config):
-    """``<dataset>_<family>`` of a resolved TrainConfig; ``binarized_`` is prefixed when the
-    training binarized the data (``mnist_5k`` binarized → ``binarized_mnist_5k_...``)."""
-    return f"{_eval_data(config).replace('/', '_')}_{config.model}"
+    """``<dataset>_<model>`` of a resolved TrainConfig: ``<model>`` is the family, prefixed
+    ``class_conditional_`` or ``multiscale_`` for such models; ``binarized_`` is prefixed to
+    the dataset when the training binarized it (``mnist_5k`` binarized →
+    ``binarized_mnist_5k_...``)."""
+    kind = ("multiscale_" if "low_res_size" in config.model_kwargs else "") + \
+        ("class_conditional_" if config.num_classes else "")
+    return f"{_eval_data(config).replace('/', '_')}_{kind}{config.model}"
 
 
 def _eval_data(config):
@@ -445,7 +449,7 @@ def hardware_description():
 # CLI flags of `python -m keras_pixelrnn train` that set TrainConfig fields one to one.
 _FLAG_FIELDS = ("preset", "model", "dataset", "binarize", "num_layers", "hidden_dim",
                 "output_dim", "validation_split", "batch_size", "epochs", "steps_per_epoch",
-                "learning_rate", "schedule", "clipnorm", "seed")
+                "learning_rate", "schedule", "clipnorm", "seed", "num_classes")
 _NO_FLAG_FIELDS = ("model_kwargs", "final_lr_fraction", "lr_decay_per_epoch", "rho")
 
 
@@ -463,6 +467,10 @@ def train_flags(config):
     fields = dict(base)
     python_only = {k: getattr(config, k) for k in _NO_FLAG_FIELDS
                    if _json(getattr(config, k)) != _json(getattr(TrainConfig(), k))}
+    multiscale = None    # --multiscale=HxW sets model_kwargs={"low_res_size": [h, w]}
+    if set(python_only.get("model_kwargs", {})) == {"low_res_size"}:
+        multiscale = python_only.pop("model_kwargs")["low_res_size"]
+        fields["model_kwargs"] = {"low_res_size": list(multiscale)}
     for _ in range(2):     # defaults of later fields may depend on earlier ones
         resolved = TrainConfig(**fields, **python_only).resolved()
         for key in _FLAG_FIELDS:
@@ -470,8 +478,11 @@ def train_flags(config):
                 fields[key] = getattr(config, key)
     if _json(TrainConfig(**fields, **python_only).resolved().to_dict()) != \
             _json(config.to_dict()):   # not expected; every flag then says it all
-        fields = {key: getattr(config, key) for key in _FLAG_FIELDS}
+        fields = dict({key: getattr(config, key) for key in _FLAG_FIELDS},
+                      **({"model_kwargs": fields["model_kwargs"]} if multiscale else {}))
     flags = [_flag(key, fields[key]) for key in _FLAG_FIELDS if key in fields]
+    if multiscale:
+        flags.append(f"--multiscale={multiscale[0]}x{multiscale[1]}")
     return flags, python_only
 
 
@@ -521,9 +532,12 @@ def model_card(workdir, name, version, model, config, evaluation, checkpoint="la
     epochs = wd.read_metrics(workdir)
     display_workdir = _display_path(workdir)
 
+    low_res = config.model_kwargs.get("low_res_size")
+    kind = ("multi-scale " if low_res else "") + \
+        ("class-conditional " if config.num_classes else "")
     lines = [f"# {name}", ""]
-    lines += [f"A {family} (PixelRNN paper, {_PAPER}) trained on `{config.dataset}` with "
-              f"keras_pixelrnn. Version {version}.", "",
+    lines += [f"A {kind}{family} (PixelRNN paper, {_PAPER}) trained on `{config.dataset}` "
+              f"with keras_pixelrnn. Version {version}.", "",
               "```python", "import keras_pixelrnn as kp",
               f'model = kp.zoo.load("{name}")            # keras.Model: images -> logits',
               f'saved = kp.zoo.load_saved_model("{name}")  # the SavedModel\'s signatures',
@@ -551,7 +565,18 @@ def model_card(workdir, name, version, model, config, evaluation, checkpoint="la
               + (f", output {config.output_dim}" if config.output_dim else "")
               + (f", {config.model_kwargs}" if config.model_kwargs else "")
               + f"; input {shape}, {levels} levels.",
-              f"- {model.count_params():,} parameters.", ""]
+              f"- {model.count_params():,} parameters."]
+    if config.num_classes:
+        lines.append(f"- Class-conditional: takes `class_label` (0..{config.num_classes - 1}, "
+                     "the dataset's labels) beside the images; its likelihood is "
+                     "log p(x | label), evaluated with each image's true label.")
+    if low_res:
+        lines.append(f"- Multi-scale (paper §3.6): a {low_res[0]}×{low_res[1]} image "
+                     "(the subsample `x[:, ::fh, ::fw]`) from an unconditional model, then the "
+                     "full image from a model conditioned on it. log p(x) = log p_low(s(x)) + "
+                     "the log-likelihood of the other sub-pixels given s(x): exact and "
+                     "normalised over full images.")
+    lines.append("")
 
     steps = config.train_steps_per_epoch()
     seconds = sum(float(e.get("seconds") or 0) for e in epochs)

@@ -195,3 +195,38 @@ def test_export_writes_a_servable_saved_model(capsys, trained, tmp_path):
     status, _, err = run_here(capsys, "export", f"--workdir={trained}",
                               f"--out={tmp_path / 'serving'}", "--version=3")
     assert status == 1 and "overwrite" in err
+
+
+@pytest.mark.parametrize("flag, kind", [("--num_classes=10", "class"),
+                                        ("--multiscale=4x4", "multiscale")])
+def test_conditional_and_multiscale_runs_end_to_end(capsys, tmp_path, flag, kind):
+    """train → evaluate → sample → complete → export of a class-conditional and a multi-scale
+    model, through the command line's main."""
+    import numpy as np
+    import tensorflow as tf
+
+    workdir = tmp_path / "run"
+    small = ["--preset=digits_pixel_cnn", "--num_layers=1", "--hidden_dim=4", "--epochs=1",
+             "--steps_per_epoch=3"]
+    for command in (["train", *small, flag], ["evaluate"], ["sample", "--num_samples=10"],
+                    ["complete", "--num_images=2", "--num_completions=2"],
+                    ["export", f"--out={tmp_path / 'serving'}", "--version=1"]):
+        status, out, err = run_here(capsys, command[0], f"--workdir={workdir}", *command[1:])
+        assert status in (0, None), (command, out, err)
+    assert is_png(workdir / "samples.png") and is_png(workdir / "completions.png")
+    result = json.loads((workdir / "evaluation.json").read_text())["digits/test"]
+    assert 0 < result["bits_per_dim"] < math.log2(17) + 0.5
+    served = tf.saved_model.load(str(tmp_path / "serving" / "1")).signatures["sample"]
+    feeds = dict(num_samples=tf.constant(3), seed=tf.constant([1, 2], tf.int64))
+    if kind == "class":
+        feeds["class_label"] = tf.constant([7], tf.int32)
+    out = served(**feeds)
+    assert out["images"].shape == (3, 8, 8, 1)
+    if kind == "multiscale":
+        np.testing.assert_array_equal(out["low_res_images"], out["images"][:, ::2, ::2])
+
+
+def test_bad_multiscale_size_is_a_usage_error(capsys, tmp_path):
+    status, _, err = run_here(capsys, "train", f"--workdir={tmp_path / 'run'}",
+                              "--multiscale=four")
+    assert status == 2 and "HEIGHTxWIDTH" in err

@@ -170,6 +170,19 @@ def test_train_flags_cover_python_only_fields():
     assert python_only == {"rho": 0.8}
 
 
+def test_names_and_flags_of_conditional_and_multiscale_runs():
+    """The zoo names say what kind of model it is, and the card's command rebuilds it."""
+    cond = kp.training.TrainConfig(preset="digits_row_lstm", epochs=3, num_classes=10).resolved()
+    multi = kp.training.TrainConfig(preset="digits_row_lstm", epochs=3,
+                                    model_kwargs={"low_res_size": [4, 4]}).resolved()
+    assert zoo.default_name(cond) == "digits_class_conditional_row_lstm"
+    assert zoo.default_name(multi) == "digits_multiscale_row_lstm"
+    assert zoo.train_flags(cond) == (["--preset=digits_row_lstm", "--dataset=digits",
+                                      "--epochs=3", "--num_classes=10"], {})
+    assert zoo.train_flags(multi) == (["--preset=digits_row_lstm", "--dataset=digits",
+                                       "--epochs=3", "--multiscale=4x4"], {})
+
+
 def test_unknown_names_and_versions(zoo_root, tmp_path):
     root, _ = zoo_root
     with pytest.raises(ValueError, match=rf"No model 'nope'.*Available models: '{NAME}'.*"
