@@ -142,6 +142,28 @@ def test_from_preset_builds_and_accepts_overrides():
         kp.models.from_preset("cifar100_row_lstm")
 
 
+def test_multiscale_preset_is_the_papers_imagenet64_setting():
+    """The ImageNet 64x64 multi-scale preset: a 4-layer h=512 Row LSTM without residual
+    connections for the full image, given a 32x32 image from a 12-layer h=384 Row LSTM."""
+    model = kp.models.from_preset("imagenet64_multiscale_row_lstm")
+    assert isinstance(model, kp.models.MultiScaleModel)
+    assert model.image_shape == (64, 64, 3) and model.low_res_shape == (32, 32, 3)
+    assert model.factors == (2, 2) and model.num_levels == 256
+
+    def blocks(part):
+        return [l for l in part.layers if isinstance(l, kp.layers.ResidualBlock)]
+
+    high, low = blocks(model.high_res_model), blocks(model.low_res_model)
+    assert [len(high), len(low)] == [4, 12]
+    assert {b.hidden_dim for b in high} == {512} and {b.hidden_dim for b in low} == {384}
+    assert {b.residual for b in high} == {False} and {b.residual for b in low} == {True}
+    config = kp.training.TrainConfig(preset="imagenet64_multiscale_row_lstm").resolved()
+    assert config.dataset == "downsampled_imagenet/64x64" and config.batch_size == 32
+    built = config.make_model()
+    assert isinstance(built, kp.models.MultiScaleModel)
+    assert built.count_params() == model.count_params()
+
+
 @pytest.mark.parametrize("family", FAMILIES)
 def test_mixed_precision_model_trains(family):
     policy = keras.config.dtype_policy()
