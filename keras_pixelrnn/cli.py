@@ -190,9 +190,22 @@ def sample_command():
                              progress=True, class_label=labels)
     seconds = time.perf_counter() - start
     out = FLAGS.out or os.path.join(workdir, "samples.png")
-    title = (f"{config.preset or config.model} on {config.dataset}: {len(images)} samples "
-             f"(T={FLAGS.temperature:g}, seed {_seed()})")
-    figures.save_sample_grid(images, model.num_levels, out, title=title)
+    kind = ("multi-scale " if hasattr(model, "low_res_model") else "") + \
+        ("class-conditional " if config.num_classes else "")
+    title = (f"{kind}{config.preset or config.model} on {config.dataset}: {len(images)} "
+             f"samples (T={FLAGS.temperature:g}, seed {_seed()})")
+    ncols = None
+    if labels is not None and FLAGS.class_label is None:   # one row per class
+        ncols = -(-FLAGS.num_samples // config.num_classes)
+        title += "; row k: class k"
+    elif labels is not None:
+        title += f"; class {FLAGS.class_label}"
+    if hasattr(model, "low_res_model"):   # multi-scale: the small images beside the large
+        fh, fw = model.factors
+        figures.save_multiscale_grid(images[:, ::fh, ::fw], images, model.num_levels, out,
+                                     ncols=ncols, title=title)
+    else:
+        figures.save_sample_grid(images, model.num_levels, out, ncols=ncols, title=title)
     print(f"Sampled {len(images)} images in {seconds:.1f} s ({FLAGS.method}): {out}")
 
 

@@ -70,6 +70,29 @@ def save_sample_grid(images, num_levels, file, ncols=None, title=None):
     return _save(figure, file)
 
 
+def save_multiscale_grid(small, large, num_levels, file, ncols=None, title=None):
+    """Writes a PNG of a multi-scale model's samples: the small images (shown at the full
+    size) beside the full images made given them, in the same grid order."""
+    small, large = np.asarray(small), np.asarray(large)
+    fh, fw = large.shape[1] // small.shape[1], large.shape[2] // small.shape[2]
+    shown = np.repeat(np.repeat(small, fh, axis=1), fw, axis=2)
+    grids = [image_grid(shown, num_levels, ncols=ncols), image_grid(large, num_levels,
+                                                                    ncols=ncols)]
+    height, width = grids[0].shape[:2]
+    scale = 4.0 / max(height, width)
+    figure = _figure(2 * width * scale + 0.6, height * scale + 0.5 + (0.4 if title else 0.0))
+    names = [f"small images ({small.shape[1]}x{small.shape[2]}), sampled first",
+             f"full images ({large.shape[1]}x{large.shape[2]}) given them"]
+    for k, (grid, name) in enumerate(zip(grids, names)):
+        ax = figure.add_axes([0.02 + 0.5 * k, 0.02, 0.46, 0.8 if title else 0.88])
+        ax.imshow(grid, interpolation="nearest")
+        ax.set_title(name, fontsize=8)
+        ax.set_axis_off()
+    if title:
+        figure.suptitle(title, fontsize=10)
+    return _save(figure, file)
+
+
 def occluded_display(images, known_mask, num_levels):
     """Images as float RGB with the hidden pixels painted ``HIDDEN_COLOR``."""
     x = to_display(images, num_levels)
