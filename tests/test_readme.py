@@ -21,3 +21,17 @@ def test_readme_python_example_runs(tmp_path):
     assert namespace["samples"].shape == (16, 8, 8, 1)
     assert (namespace["completed"][:, :4] == namespace["test"][:, :4].numpy()).all()
     assert (tmp_path / "serving" / "1" / "saved_model.pb").exists()
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="uses sampling")
+def test_readme_conditional_example_runs():
+    with open(README) as f:
+        text = f.read()
+    section = text[text.index("## Conditional and multi-scale models"):]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    code = code.replace("epochs=1)", "epochs=1, steps_per_epoch=2, verbose=0)")
+    namespace = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    assert namespace["sevens"].shape == (8, 8, 8, 1)
+    assert namespace["both"].shape == (8, 8, 8, 1)
+    assert namespace["x"].shape == (1500, 8, 8, 1) and namespace["y"].shape == (1500,)
