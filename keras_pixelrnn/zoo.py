@@ -533,6 +533,7 @@ def model_card(workdir, name, version, model, config, evaluation, checkpoint="la
     display_workdir = _display_path(workdir)
 
     low_res = config.model_kwargs.get("low_res_size")
+    shown_kwargs = {k: v for k, v in config.model_kwargs.items() if k != "low_res_size"}
     kind = ("multi-scale " if low_res else "") + \
         ("class-conditional " if config.num_classes else "")
     lines = [f"# {name}", ""]
@@ -563,7 +564,7 @@ def model_card(workdir, name, version, model, config, evaluation, checkpoint="la
               + (f", preset `{config.preset}`" if config.preset else "")
               + f": {config.num_layers} layers, h={config.hidden_dim}"
               + (f", output {config.output_dim}" if config.output_dim else "")
-              + (f", {config.model_kwargs}" if config.model_kwargs else "")
+              + (f", {shown_kwargs}" if shown_kwargs else "")
               + f"; input {shape}, {levels} levels.",
               f"- {model.count_params():,} parameters."]
     if config.num_classes:

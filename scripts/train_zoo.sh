@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Trains the pretrained models of saved_models/ on 2 CPU cores, in two parallel queues
+# Trains the pretrained models of saved_models/ on 2 CPU cores, in three parallel queues
 # (one TensorFlow thread each). Rerunning resumes interrupted runs and skips finished ones.
+# Then: bash scripts/export_zoo.sh WORKDIR_ROOT writes them into saved_models/.
 # Usage: bash scripts/train_zoo.sh [WORKDIR_ROOT=workdir_zoo]
 set -euo pipefail
 root="${1:-workdir_zoo}"
@@ -30,7 +31,16 @@ queue_b() {
     --epochs=12 --learning_rate=2e-3
 }
 
+queue_c() {   # the conditioning demos, and a PixelCNN wider and deeper than the preset
+  train digits_class_conditional_row_lstm --preset=digits_row_lstm --num_classes=10 --epochs=15
+  train digits_multiscale_row_lstm --preset=digits_row_lstm --multiscale=4x4 --epochs=15
+  train binarized_mnist_5k_pixel_cnn_12x32 --model=pixel_cnn --dataset=mnist_5k \
+    --binarize=dynamic --num_layers=12 --hidden_dim=32 --output_dim=64 --epochs=25 \
+    --learning_rate=2e-3
+}
+
 queue_a & a=$!
 queue_b & b=$!
-wait $a; wait $b
+queue_c & c=$!
+wait $a; wait $b; wait $c
 echo "all trained: $root"
