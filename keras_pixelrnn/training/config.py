@@ -289,12 +289,15 @@ class TrainConfig:
 
 
 def _dataset_sizes(dataset, family):
-    """``(model sizes, train settings)`` of the preset that fits ``dataset`` and ``family``."""
+    """``(model sizes, train settings)`` of the preset that fits ``dataset`` and ``family``
+    (another family's one-scale preset for the dataset when ``family`` has none: a model on
+    a dataset never becomes multi-scale unless asked with ``--multiscale``)."""
     prefix = _SIZE_PREFIX.get(dataset)
     names = model_presets.list_presets()
     name = f"{prefix}_{family}"
     if name not in names:
-        candidates = [n for n in names if prefix and n.startswith(prefix + "_")]
+        candidates = [n for n in names if prefix and n.startswith(prefix + "_")
+                      and "low_res_size" not in model_presets.get_preset(n)["model"]]
         if not candidates:
             return {}, {}
         name = candidates[0]
