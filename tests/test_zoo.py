@@ -250,10 +250,10 @@ def test_evaluation_reused_only_when_fresh(zoo_root, tmp_path):
     fake = dict(real, nats_per_image=1.0)
     with open(file, "w") as f:
         json.dump({"digits/test": fake}, f)
-    assert zoo._evaluation(copy, config, "last", None) == fake
+    assert zoo.exporting._evaluation(copy, config, "last", None) == fake
     checkpoint = os.path.join(copy, "checkpoints", "last.keras")
     os.utime(checkpoint, (os.path.getmtime(file) + 10,) * 2)   # trained after evaluating
-    again = zoo._evaluation(copy, config, "last", None)
+    again = zoo.exporting._evaluation(copy, config, "last", None)
     assert again["nats_per_image"] == pytest.approx(real["nats_per_image"])
 
 
