@@ -7,8 +7,8 @@ set -euo pipefail
 root="${1:-workdir_zoo}"
 export TF_CPP_MIN_LOG_LEVEL=2
 notes="Trained by scripts/train_zoo.sh with one TensorFlow thread per run \
-(TF_NUM_INTRAOP_THREADS=1), while two or three other trainings shared the machine's 2 cores: \
-wall times are those of a shared machine."
+(TF_NUM_INTRAOP_THREADS=1), while another training (and at times the test suite) shared the \
+machine's 2 cores: wall times are those of a shared machine."
 for workdir in "$root"/*/; do
   workdir="${workdir%/}"
   [ -f "$workdir/config.json" ] || continue
