@@ -38,7 +38,7 @@ queue_b() {
     --learning_rate=2e-3
 }
 
-# About 80 minutes per queue on a 2-core machine (one core each).
+# About 90 minutes (queue b) on a 2-core machine, one core per queue.
 queue_a & a=$!
 queue_b & b=$!
 wait $a; wait $b
