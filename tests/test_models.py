@@ -178,14 +178,25 @@ def test_mixed_precision_model_trains(family):
     assert np.all(np.isfinite(history["loss"]))
 
 
+# Under JAX by default: the layer tests and every layer's and block's causality tests
+# (about 100 s); the model-level causality cases too when slow tests are selected (3 min).
+JAX_LAYER_TESTS = ("test_layers or test_masked_conv2d or test_row_lstm or test_diagonal_lstm "
+                   "or test_diagonal_bilstm or test_residual_block or test_colour_order")
+
+
 @pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="runs the JAX copy")
-def test_layers_and_causality_under_jax_backend():
+@pytest.mark.parametrize("selection", [
+    pytest.param(JAX_LAYER_TESTS, id="layers"),
+    pytest.param(None, id="all", marks=pytest.mark.slow),
+])
+def test_layers_and_causality_under_jax_backend(selection):
     """The model math is written in keras.ops: the same tests pass on the JAX backend."""
     pytest.importorskip("jax")
     here = os.path.dirname(__file__)
     env = dict(os.environ, KERAS_BACKEND="jax", JAX_ENABLE_X64="1", JAX_PLATFORMS="cpu")
+    select = ["-k", selection] if selection else []
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
+        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *select,
          os.path.join(here, "test_causality.py"), os.path.join(here, "test_layers.py")],
         env=env, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
