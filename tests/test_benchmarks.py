@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import keras
+import numpy as np
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -46,3 +47,31 @@ def test_gpu_benchmark_runs_on_the_jax_backend_without_tensorflow(tmp_path):
     rows = json.loads((tmp_path / "results_gpu.json").read_text())["training"]["rows"]
     assert [row["preset"] for row in rows] == ["digits_pixel_cnn", "digits_row_lstm",
                                                "digits_diagonal_bilstm"]
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow variants")
+@pytest.mark.parametrize("variant", ["fused", "fused_xla"])
+def test_diagonal_scan_variants_equal_the_package_scan_and_its_gradient(variant):
+    """The variants of the optimisation record compute the same values and gradients."""
+    import tensorflow as tf
+
+    import keras_pixelrnn as kp
+    from benchmarks.diagonal_scan import scan_variant
+
+    layer = kp.layers.DiagonalBiLSTM(3, color_channels=3, dtype="float64")
+    x = tf.constant(np.random.default_rng(0).normal(size=(2, 4, 5, 6)))
+    weights = tf.constant(np.random.default_rng(1).normal(size=(2, 4, 5, 3)))
+    layer(x)
+
+    def value_and_gradients():
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            loss = tf.reduce_sum(layer(x) * weights)
+        return [loss] + tape.gradient(loss, [x] + layer.trainable_weights)
+
+    expected = value_and_gradients()
+    with scan_variant(variant):
+        got = value_and_gradients()
+    assert len(got) == len(expected) > 3
+    for a, b in zip(got, expected):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)

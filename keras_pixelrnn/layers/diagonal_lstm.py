@@ -93,7 +93,20 @@ class DiagonalLSTM(keras.layers.Layer):
         # valid[k, r]: skewed position (r, k) is the image position (r, k - r).
         shift = np.arange(width + height - 1)[:, None] - np.arange(height)[None, :]
         valid = ops.cast((shift >= 0) & (shift < width), self.compute_dtype)[..., None]
+        hs = self.scan_columns(columns, valid)
+        return unskew(ops.transpose(hs, (1, 2, 0, 3)), width)
 
+    def scan_columns(self, columns, valid):
+        """The recurrence over the skewed columns.
+
+        Args:
+            columns: ``(T, B, H, 4 * units)`` input-to-state gates of the ``T = H + W - 1``
+                skewed columns.
+            valid: ``(T, H, 1)``: 1 where the skewed position is inside the image, else 0.
+
+        Returns:
+            ``(T, B, H, units)`` hidden states, zero outside the image.
+        """
         def step(state, column):
             h_left, c_left = state
             input_gates, inside = column
@@ -103,7 +116,7 @@ class DiagonalLSTM(keras.layers.Layer):
 
         zeros = ops.zeros_like(columns[0, ..., : self.units])
         hs, _ = scan(step, (zeros, zeros), (columns, valid))
-        return unskew(ops.transpose(hs, (1, 2, 0, 3)), width)
+        return hs
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
