@@ -24,9 +24,13 @@ def test_quick_benchmark_run_writes_results(tmp_path):
     assert all(row["cached_s"] > 0 and row["naive_s"] > 0 for row in speed)
     assert results["training"]["peak_gflops_per_s"] > 0
     assert all(0 < row["fraction_of_peak"] for row in results["training"]["rows"])
+    crop = results["crop"]           # before/after of the crop optimisation: same losses
+    assert {row["model"] for row in crop} == {"row_lstm", "diagonal_bilstm"}
+    assert all(row["same_losses"] and row["speedup"] > 0 for row in crop)
     assert results["memory"][0]["train_step_mib"] >= 0   # tiny work may add no new peak
     text = (tmp_path / "RESULTS_quick.md").read_text()
     assert "## Training throughput" in text and "## Peak memory" in text
+    assert "## Before/after" in text
 
 
 def test_gpu_benchmark_runs_on_the_jax_backend_without_tensorflow(tmp_path):

@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from keras_pixelrnn.layers.crop import crop
 from keras_pixelrnn.layers.diagonal_lstm import DiagonalLSTM
 from keras_pixelrnn.layers.scan import scan
 
@@ -127,4 +128,4 @@ class DiagonalBiLSTM(keras.layers.Layer):
 
 def shift_down(x):
     """Moves a ``(B, H, W, F)`` map down one row, filling the first row with zeros."""
-    return ops.pad(x[:, :-1], ((0, 0), (1, 0), (0, 0), (0, 0)))
+    return ops.pad(crop(x, 1, 0, x.shape[1] - 1), ((0, 0), (1, 0), (0, 0), (0, 0)))

@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from keras_pixelrnn.layers.crop import crop
 from keras_pixelrnn.layers.lstm_cell import lstm_update
 from keras_pixelrnn.layers.masked_conv2d import MaskedConv2D
 from keras_pixelrnn.layers.scan import scan
@@ -80,8 +81,8 @@ class RowLSTM(keras.layers.Layer):
         """
         zeros = ops.zeros_like(h_prev[..., :1, :])
         padded = ops.concatenate([zeros, h_prev, zeros], axis=-2)
-        taps = ops.concatenate([padded[..., :-2, :], padded[..., 1:-1, :], padded[..., 2:, :]],
-                               axis=-1)
+        width = h_prev.shape[-2]
+        taps = ops.concatenate([crop(padded, -2, k, width) for k in range(3)], axis=-1)
         return ops.matmul(taps, ops.cast(self.state_kernel, self.compute_dtype))
 
     def step(self, state, input_gates):

@@ -2,6 +2,8 @@
 
 from keras import ops
 
+from keras_pixelrnn.layers.crop import crop
+
 
 def skew(x):
     """Shifts row ``r`` right by ``r``: ``(B, H, W, F)`` → ``(B, H, W + H - 1, F)``.
@@ -11,7 +13,7 @@ def skew(x):
     _, height, width, features = x.shape
     padded = ops.pad(x, ((0, 0), (0, 0), (0, height), (0, 0)))          # (B, H, W + H, F)
     flat = ops.reshape(padded, (-1, height * (width + height), features))
-    flat = flat[:, : height * (width + height - 1)]
+    flat = crop(flat, 1, 0, height * (width + height - 1))
     return ops.reshape(flat, (-1, height, width + height - 1, features))
 
 
@@ -20,4 +22,4 @@ def unskew(x, width):
     _, height, skewed_width, features = x.shape
     flat = ops.reshape(x, (-1, height * skewed_width, features))
     flat = ops.pad(flat, ((0, 0), (0, height), (0, 0)))
-    return ops.reshape(flat, (-1, height, width + height, features))[:, :, :width]
+    return crop(ops.reshape(flat, (-1, height, width + height, features)), 2, 0, width)
