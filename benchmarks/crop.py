@@ -13,8 +13,8 @@ import importlib
 
 import numpy as np
 
-CROP_USERS = ("keras_pixelrnn.layers.skew", "keras_pixelrnn.layers.diagonal_lstm",
-              "keras_pixelrnn.layers.diagonal_bilstm", "keras_pixelrnn.layers.row_lstm")
+CROP_USERS = ("keras_pixelrnn.layers.crop", "keras_pixelrnn.layers.skew",
+              "keras_pixelrnn.layers.row_lstm")
 FAMILIES = ("row_lstm", "diagonal_bilstm")
 
 

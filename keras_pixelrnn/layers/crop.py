@@ -19,3 +19,11 @@ def crop(x, axis, start, size):
     begin[axis] = start
     shape[axis] = size
     return ops.slice(x, begin, shape)
+
+
+def shift_down(x, axis=1):
+    """Moves ``x`` one step along ``axis`` (row ``r`` gets row ``r - 1``), zeros first."""
+    axis = axis % len(x.shape)
+    paddings = [(0, 0)] * len(x.shape)
+    paddings[axis] = (1, 0)
+    return ops.pad(crop(x, axis, 0, x.shape[axis] - 1), paddings)

@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from keras_pixelrnn.layers.crop import crop
+from keras_pixelrnn.layers.crop import shift_down
 from keras_pixelrnn.layers.diagonal_lstm import DiagonalLSTM
 from keras_pixelrnn.layers.scan import scan
 
@@ -125,7 +125,3 @@ class DiagonalBiLSTM(keras.layers.Layer):
         })
         return config
 
-
-def shift_down(x):
-    """Moves a ``(B, H, W, F)`` map down one row, filling the first row with zeros."""
-    return ops.pad(crop(x, 1, 0, x.shape[1] - 1), ((0, 0), (1, 0), (0, 0), (0, 0)))

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_pixelrnn.layers.crop import crop
+from keras_pixelrnn.layers.crop import shift_down
 from keras_pixelrnn.layers.lstm_cell import lstm_update
 from keras_pixelrnn.layers.masked_conv2d import MaskedConv2D
 from keras_pixelrnn.layers.scan import scan
@@ -111,7 +111,7 @@ class DiagonalLSTM(keras.layers.Layer):
         def step(state, column):
             h_left, c_left = state
             input_gates, inside = column
-            h_up = ops.pad(crop(h_left, 1, 0, h_left.shape[1] - 1), ((0, 0), (1, 0), (0, 0)))
+            h_up = shift_down(h_left)           # the state one row up
             h, c = self.cell(input_gates, h_up, h_left, c_left)
             return h * inside, c * inside
 
