@@ -20,6 +20,18 @@ def median_time(fn, repeats=3, warmup=1):
     return float(np.median(times))
 
 
+def median_times_side_by_side(functions, repeats):
+    """``{name: median seconds}`` of ``functions`` (a dict of callables), called in turn
+    ``repeats`` times, so that every variant sees the same machine load."""
+    times = {name: [] for name in functions}
+    for _ in range(repeats):
+        for name, fn in functions.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: float(np.median(t)) for name, t in times.items()}
+
+
 def machine():
     import keras
     import tensorflow as tf

@@ -1,17 +1,24 @@
 """Training steps with the package's crops (``Slice`` ops) against strided slices.
 
 Behind the optimisation record's entry on ``StridedSliceGrad`` (benchmarks/OPTIMISATIONS.md).
-``python -m benchmarks.run --suites=crop`` (or ``python -m benchmarks.crop``) builds each recurrent family twice, once with
-:func:`keras_pixelrnn.layers.crop.crop` as the package has it and once with ``crop`` swapped
-for the strided slice ``x[..., start:start + size, ...]`` it replaced, and times their training
-steps alternately in one process (median, batch 16). Both variants must give the same
-losses: they differ only in how they crop.
+``python -m benchmarks.run --suites=crop`` (or ``python -m benchmarks.crop``) builds each
+recurrent family twice, once with :func:`keras_pixelrnn.layers.crop.crop` as the package has
+it and once with ``crop`` swapped for the strided slice ``x[..., start:start + size, ...]`` it
+replaced, and times their training steps alternately in one process (median, batch 16). Both
+variants must give the same losses: they differ only in how they crop. A TensorFlow profile
+of three steps of each gives the share of the op time spent in ``StridedSliceGrad``.
 """
 
+import collections
 import contextlib
+import glob
 import importlib
+import os
+import tempfile
 
 import numpy as np
+
+from benchmarks.common import median_times_side_by_side
 
 CROP_USERS = ("keras_pixelrnn.layers.crop", "keras_pixelrnn.layers.skew",
               "keras_pixelrnn.layers.row_lstm")
@@ -39,13 +46,44 @@ def strided_slices():
             module.crop = original
 
 
+def op_time_shares(fn, steps=3):
+    """``{op type: fraction}`` of the op threads' busy time over ``steps`` calls of ``fn``,
+    from a TensorFlow profile. The busy time is the sum of the executor's ``Process`` events
+    on TensorFlow's op threads; each op's kernel runs inside one of them."""
+    import tensorflow as tf
+    from tensorflow.tsl.profiler.protobuf import xplane_pb2
+
+    with tempfile.TemporaryDirectory() as logdir:
+        tf.profiler.experimental.start(logdir)
+        for _ in range(steps):
+            fn()
+        tf.profiler.experimental.stop()
+        space = xplane_pb2.XSpace()
+        path = glob.glob(os.path.join(logdir, "plugins", "profile", "*", "*.xplane.pb"))[0]
+        with open(path, "rb") as f:
+            space.ParseFromString(f.read())
+    busy, kernels = 0, collections.Counter()
+    for plane in space.planes:
+        names = {key: meta.name for key, meta in plane.event_metadata.items()}
+        for line in plane.lines:
+            if not line.name.startswith("tf_Compute"):
+                continue
+            for event in line.events:
+                name = names.get(event.metadata_id, "")
+                if name == "ExecutorState::Process":
+                    busy += event.duration_ps
+                elif ":" in name:                           # "op name:op type"
+                    kernels[name.rsplit(":", 1)[1]] += event.duration_ps
+    return {op: ps / busy for op, ps in kernels.items()}
+
+
 def step_times(family, config, batch=16, repeats=9):
-    """Median training-step seconds ``{"slice": ..., "strided": ...}`` and the losses of the
-    first steps of both (which must agree: the two differ only in how they crop)."""
+    """Median training-step seconds ``{"slice": ..., "strided": ...}``, the losses of the
+    first steps of both (which must agree: the two differ only in how they crop), and the
+    share of each one's op time spent in ``StridedSliceGrad``."""
     import keras
 
     import keras_pixelrnn as kp
-    from benchmarks.diagonal_scan import _median_side_by_side
 
     x = np.random.default_rng(0).integers(0, config["num_levels"],
                                           (batch,) + config["image_shape"])
@@ -58,7 +96,9 @@ def step_times(family, config, batch=16, repeats=9):
         with context:                                        # trace and warm up
             losses[variant] = [float(np.ravel(model.train_on_batch(x))[0]) for _ in range(2)]
         functions[variant] = lambda model=model: model.train_on_batch(x)
-    return _median_side_by_side(functions, repeats), losses
+    shares = {variant: op_time_shares(fn).get("StridedSliceGrad", 0.0)
+              for variant, fn in functions.items()}
+    return median_times_side_by_side(functions, repeats), losses, shares
 
 
 def run(batch=16, repeats=9, quick=False):
@@ -73,9 +113,11 @@ def run(batch=16, repeats=9, quick=False):
     rows = []
     for name, config in configs.items():
         for family in FAMILIES:
-            times, losses = step_times(family, config, batch, repeats)
-            rows.append({"config": name, "model": family, "strided_s": times["strided"],
-                         "slice_s": times["slice"],
+            times, losses, shares = step_times(family, config, batch, repeats)
+            rows.append({"config": name, "model": family,
+                         "strided_grad_share_before": shares["strided"],
+                         "strided_grad_share_after": shares["slice"],
+                         "strided_s": times["strided"], "slice_s": times["slice"],
                          "speedup": times["strided"] / times["slice"],
                          "same_losses": losses["strided"] == losses["slice"]})
             print(rows[-1], flush=True)

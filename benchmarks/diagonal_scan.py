@@ -21,10 +21,11 @@ Variants:
 """
 
 import contextlib
-import time
 
 import numpy as np
 import tensorflow as tf
+
+from benchmarks.common import median_times_side_by_side
 
 VARIANTS = ("autodiff", "fused", "fused_xla")
 
@@ -129,16 +130,6 @@ def scan_variant(variant):
         DiagonalLSTM.scan_columns = original
 
 
-def _median_side_by_side(functions, repeats):
-    times = {name: [] for name in functions}
-    for _ in range(repeats):
-        for name, fn in functions.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-    return {name: float(np.median(t)) for name, t in times.items()}
-
-
 def scan_times(batch, height=28, width=28, units=16, repeats=15):
     """Seconds of one scan forward and backward for each variant (median, side by side)."""
     from keras_pixelrnn.layers.diagonal_lstm import DiagonalLSTM
@@ -162,7 +153,7 @@ def scan_times(batch, height=28, width=28, units=16, repeats=15):
 
             fn(columns)                                      # trace inside the context
         functions[variant] = lambda fn=fn: fn(columns)
-    return _median_side_by_side(functions, repeats)
+    return median_times_side_by_side(functions, repeats)
 
 
 def training_step_times(config, batch=16, repeats=7):
@@ -182,7 +173,7 @@ def training_step_times(config, batch=16, repeats=7):
             for _ in range(2):                               # trace and warm up
                 model.train_on_batch(x)
         functions[variant] = lambda model=model: model.train_on_batch(x)
-    return _median_side_by_side(functions, repeats)
+    return median_times_side_by_side(functions, repeats)
 
 
 def main():

@@ -40,14 +40,18 @@ def render(results):
                     ("fraction_of_peak", "of peak", "{:.1%}")]), ""]
     if "crop" in results:
         out += ["## Before/after: crops as `Slice` instead of strided slices (batch 16)\n",
-                "The training profile of the Diagonal BiLSTM showed `StridedSliceGrad` "
-                "(TensorFlow's gradient of `x[:, a:b]`, a slow generic CPU kernel) taking 28% "
-                "of the step. The recurrent layers now crop with `ops.slice`, whose gradient "
-                "is a `Pad` (`keras_pixelrnn/layers/crop.py`). Both variants are built and timed "
+                "`StridedSliceGrad` is TensorFlow's gradient of `x[:, a:b]`, a slow generic CPU "
+                "kernel. The recurrent layers now crop with `ops.slice`, whose gradient is a "
+                "`Pad` (`keras_pixelrnn/layers/crop.py`). Both variants are built and timed "
                 "alternately in this run; `strided` swaps the old strided slices back in "
-                "(`crop.py`). Same losses: the first two training losses of both are equal.\n",
+                "(`crop.py`). Share = `StridedSliceGrad`'s kernel time over the op threads' busy "
+                "time in three profiled training steps (`tf.profiler`). Same losses: the first two training "
+                "losses of both are equal.\n",
                 common.markdown_table(results["crop"], [
                     ("config", "config", None), ("model", "model", None),
+                    ("strided_grad_share_before", "StridedSliceGrad share before",
+                     "{:.0%}"),
+                    ("strided_grad_share_after", "share after", "{:.0%}"),
                     ("strided_s", "before: strided slices (s)", "{:.3f}"),
                     ("slice_s", "after: Slice (s)", "{:.3f}"),
                     ("speedup", "speed-up", "{:.2f}×"),

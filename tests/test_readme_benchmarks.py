@@ -48,6 +48,8 @@ def test_readme_training_table_equals_benchmark_results():
         assert cells[3] == " / ".join(f"{crop[config, f]['speedup']:.2f}×"
                                       for f in ("row_lstm", "diagonal_bilstm"))
     assert f"{results['training']['peak_gflops_per_s']:.0f} GFLOP/s" in readme
+    share = crop["mnist preset 28x28x1", "diagonal_bilstm"]["strided_grad_share_before"]
+    assert f"whose gradient took {share:.0%} of the Diagonal BiLSTM's op time" in readme
     tfp = [r for r in training if r["model"] == "tfp PixelCNN"]
     assert (f"trains at {tfp[0]['images_per_s']:.0f} and {tfp[1]['images_per_s']:.0f} images/s"
             in readme)

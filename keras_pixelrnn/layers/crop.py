@@ -1,8 +1,9 @@
 """Cropping a tensor along one axis with a ``Slice`` op rather than a strided slice.
 
 On the TensorFlow backend ``x[:, a:b]`` is a ``StridedSlice``, whose gradient
-(``StridedSliceGrad``) is a slow generic CPU kernel: it took 28% of a Diagonal BiLSTM
-training step at the MNIST preset (benchmarks/OPTIMISATIONS.md). ``ops.slice`` is a
+(``StridedSliceGrad``) is a slow generic CPU kernel: it was the largest item in the
+profile of a Diagonal BiLSTM training step (benchmarks/OPTIMISATIONS.md, and the ``crop``
+suite of the benchmarks, which measures its share). ``ops.slice`` is a
 ``Slice``, whose gradient is a ``Pad``. Every crop on the recurrent layers' training path
 goes through :func:`crop`.
 """

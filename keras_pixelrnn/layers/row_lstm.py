@@ -79,8 +79,7 @@ class RowLSTM(keras.layers.Layer):
         Returns:
             ``(..., width, 4 * units)``.
         """
-        zeros = ops.zeros_like(h_prev[..., :1, :])
-        padded = ops.concatenate([zeros, h_prev, zeros], axis=-2)
+        padded = ops.pad(h_prev, [(0, 0)] * (len(h_prev.shape) - 2) + [(1, 1), (0, 0)])
         width = h_prev.shape[-2]
         taps = ops.concatenate([crop(padded, -2, k, width) for k in range(3)], axis=-1)
         return ops.matmul(taps, ops.cast(self.state_kernel, self.compute_dtype))
