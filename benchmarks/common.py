@@ -32,6 +32,29 @@ def median_times_side_by_side(functions, repeats):
     return {name: float(np.median(t)) for name, t in times.items()}
 
 
+def training_steps_in_contexts(family, config, contexts, batch=16):
+    """One model of ``family`` per entry of ``contexts`` (``{name: context manager
+    factory}``), each built with the same seed and traced inside its own context, so that
+    the variants differ only in what the context swaps in. Returns ``({name: training step},
+    {name: losses of the two warm-up steps})``; time the steps with
+    :func:`median_times_side_by_side`."""
+    import keras
+
+    import keras_pixelrnn as kp
+
+    x = np.random.default_rng(0).integers(0, config["num_levels"],
+                                          (batch,) + tuple(config["image_shape"]))
+    functions, losses = {}, {}
+    for name, context in contexts.items():
+        keras.utils.set_random_seed(0)
+        model = kp.models.BUILDERS[family](**config)
+        model.compile(optimizer="rmsprop")
+        with context():                                      # trace and warm up
+            losses[name] = [float(np.ravel(model.train_on_batch(x))[0]) for _ in range(2)]
+        functions[name] = lambda model=model: model.train_on_batch(x)
+    return functions, losses
+
+
 def machine():
     import keras
     import tensorflow as tf

@@ -16,9 +16,7 @@ import importlib
 import os
 import tempfile
 
-import numpy as np
-
-from benchmarks.common import median_times_side_by_side
+from benchmarks.common import median_times_side_by_side, training_steps_in_contexts
 
 CROP_USERS = ("keras_pixelrnn.layers.crop", "keras_pixelrnn.layers.skew",
               "keras_pixelrnn.layers.row_lstm")
@@ -81,21 +79,8 @@ def step_times(family, config, batch=16, repeats=9):
     """Median training-step seconds ``{"slice": ..., "strided": ...}``, the losses of the
     first steps of both (which must agree: the two differ only in how they crop), and the
     share of each one's op time spent in ``StridedSliceGrad``."""
-    import keras
-
-    import keras_pixelrnn as kp
-
-    x = np.random.default_rng(0).integers(0, config["num_levels"],
-                                          (batch,) + config["image_shape"])
-    functions, losses = {}, {}
-    for variant in ("slice", "strided"):
-        keras.utils.set_random_seed(0)
-        model = kp.models.BUILDERS[family](**config)
-        model.compile(optimizer="rmsprop")
-        context = strided_slices() if variant == "strided" else contextlib.nullcontext()
-        with context:                                        # trace and warm up
-            losses[variant] = [float(np.ravel(model.train_on_batch(x))[0]) for _ in range(2)]
-        functions[variant] = lambda model=model: model.train_on_batch(x)
+    functions, losses = training_steps_in_contexts(
+        family, config, {"slice": contextlib.nullcontext, "strided": strided_slices}, batch)
     shares = {variant: op_time_shares(fn).get("StridedSliceGrad", 0.0)
               for variant, fn in functions.items()}
     return median_times_side_by_side(functions, repeats), losses, shares

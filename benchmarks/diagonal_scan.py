@@ -25,7 +25,7 @@ import contextlib
 import numpy as np
 import tensorflow as tf
 
-from benchmarks.common import median_times_side_by_side
+from benchmarks.common import median_times_side_by_side, training_steps_in_contexts
 
 VARIANTS = ("autodiff", "fused", "fused_xla")
 
@@ -158,21 +158,8 @@ def scan_times(batch, height=28, width=28, units=16, repeats=15):
 
 def training_step_times(config, batch=16, repeats=7):
     """Seconds of a Diagonal BiLSTM training step for each variant (median, side by side)."""
-    import keras
-
-    import keras_pixelrnn as kp
-
-    x = np.random.default_rng(0).integers(0, config["num_levels"],
-                                          (batch,) + config["image_shape"])
-    functions = {}
-    for variant in VARIANTS:
-        keras.utils.set_random_seed(0)
-        model = kp.models.diagonal_bilstm(**config)
-        model.compile(optimizer="rmsprop")
-        with scan_variant(variant):
-            for _ in range(2):                               # trace and warm up
-                model.train_on_batch(x)
-        functions[variant] = lambda model=model: model.train_on_batch(x)
+    contexts = {variant: lambda variant=variant: scan_variant(variant) for variant in VARIANTS}
+    functions, _ = training_steps_in_contexts("diagonal_bilstm", config, contexts, batch)
     return median_times_side_by_side(functions, repeats)
 
 

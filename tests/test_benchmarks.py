@@ -27,8 +27,9 @@ def test_quick_benchmark_run_writes_results(tmp_path):
     crop = results["crop"]           # before/after of the crop optimisation: same losses
     assert {row["model"] for row in crop} == {"row_lstm", "diagonal_bilstm"}
     assert all(row["same_losses"] and row["speedup"] > 0 for row in crop)
-    assert all(row["strided_grad_share_before"] > 0 == row["strided_grad_share_after"]
-               for row in crop)                 # the profile sees the op, and only before
+    for row in crop:                 # the profile sees the op, and only before the change
+        assert row["strided_grad_share_before"] > 0
+        assert row["strided_grad_share_after"] == 0
     assert results["memory"][0]["train_step_mib"] >= 0   # tiny work may add no new peak
     text = (tmp_path / "RESULTS_quick.md").read_text()
     assert "## Training throughput" in text and "## Peak memory" in text

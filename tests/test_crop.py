@@ -39,8 +39,8 @@ def _training_op_types(family):
 @pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow graphs")
 @pytest.mark.parametrize("family", ["row_lstm", "diagonal_bilstm"])
 def test_training_graph_has_no_strided_slice_gradient(family):
-    """StridedSliceGrad made the Diagonal BiLSTM step 1.5x slower on CPU
-    (benchmarks/OPTIMISATIONS.md); the benchmark's 'before' variant brings it back."""
+    """StridedSliceGrad, a slow CPU kernel, is gone from the training graph (the benchmark's
+    crop suite measures what it cost); the benchmark's 'before' variant brings it back."""
     from benchmarks.crop import strided_slices
 
     op_types = _training_op_types(family)

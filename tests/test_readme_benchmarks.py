@@ -53,6 +53,30 @@ def test_readme_training_table_equals_benchmark_results():
     tfp = [r for r in training if r["model"] == "tfp PixelCNN"]
     assert (f"trains at {tfp[0]['images_per_s']:.0f} and {tfp[1]['images_per_s']:.0f} images/s"
             in readme)
+    ours = {(r["config"], r["model"]): r["images_per_s"] for r in training}
+    mnist, cifar = (reference["config"] for reference in tfp)
+    assert "At the\nMNIST preset our PixelCNN is faster; at the small CIFAR config tfp's is" in readme
+    assert ours[mnist, "pixel_cnn"] > tfp[0]["images_per_s"]
+    assert ours[cifar, "pixel_cnn"] < tfp[1]["images_per_s"]
+    assert "The recurrent models, whose scans are\nsequential, are slower than tfp's" in readme
+    for reference in tfp:
+        assert all(ours[reference["config"], f] < reference["images_per_s"]
+                   for f in ("row_lstm", "diagonal_bilstm"))
+
+
+def test_readme_logits_share_of_the_cifar_pixel_cnn_equals_the_flop_count():
+    import keras_pixelrnn as kp
+    from benchmarks.flops import conv_flops, forward_flops
+    from benchmarks.training import CONFIGS
+    from keras_pixelrnn.layers.output_head import OutputHead
+
+    model = kp.models.pixel_cnn(**CONFIGS["cifar 32x32x3 (small)"])
+    head, = [layer for layer in model.layers if isinstance(layer, OutputHead)]
+    height, width, _ = model.image_shape
+    share = conv_flops(head.logits, height, width, head.output_dim) / forward_flops(model)
+    readme, _ = _load()
+    assert f"because {share:.0%} of our\nPixelCNN's FLOPs there are its 256-way softmax logits" \
+        in readme
 
 
 def test_readme_growth_sentence_equals_benchmark_results():
@@ -64,4 +88,7 @@ def test_readme_growth_sentence_equals_benchmark_results():
         return f"{min(values):.0f}–{max(values):.0f}×"
 
     assert f"16× the pixels: {ratios('cached_s')} the time" in readme
+    assert "the Row LSTM is the least linear" in readme
+    cached = {f: growth[64, f]["cached_s"] / growth[16, f]["cached_s"] for f in FAMILIES}
+    assert max(cached, key=cached.get) == "row_lstm"
     assert f"naive time roughly quadratically ({ratios('naive_s')})" in readme
